@@ -1,0 +1,291 @@
+"""Function: the one way an operation enters the graph, for built-in ops and users' ops alike.
+
+``Function.apply`` runs ``forward`` with grad mode off, wraps the result in a Tensor and, when
+some input requires a gradient, makes a :class:`Node` (the ``ctx`` that ``forward`` filled in)
+and hangs it on the result as ``grad_fn``. During backward the node calls the Function's
+``backward`` and then :func:`sum_to_shape` brings every returned gradient back to its input's
+shape and dtype: broadcasting is undone here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import traceback
+
+import numpy as np
+
+from . import tensor as _tensor
+from .engine import _state
+
+__all__ = ["Function", "Node", "sum_to_shape"]
+
+# Outputs with at most this many elements stay on their node so drawings can show values.
+KEEP_VALUE_LIMIT = 64
+
+_OUTPUT = object()  # marks "the forward result" among the saved values (saving it directly would be a cycle)
+
+
+class Node:
+    """The graph node of a computed Tensor, and the ``ctx`` its Function's forward and backward see.
+
+    It holds the Function, its inputs' nodes (``_parents``), the values saved for backward,
+    and a little about the output (shape, dtype, and the value itself when it is small).
+    It never references its output Tensor, so graphs make no reference cycles.
+    """
+
+    __slots__ = (
+        "function",
+        "_parents",
+        "_saved",
+        "out_shape",
+        "out_dtype",
+        "out_value",
+        "grad_value",
+        "constants",
+        "scope",
+        "creation_trace",
+        "_raw",
+        "__dict__",  # ctx.anything = ... in a Function's forward, as in PyTorch
+        "__weakref__",
+    )
+
+    def __init__(self, function, parents):
+        self.function = function
+        self._parents = parents
+        self._saved = ()
+        self.grad_value = None
+        self.constants = None
+        self.creation_trace = None
+        self._raw = False
+
+    # -- what forward uses ---------------------------------------------------------------
+    @property
+    def needs_input_grad(self):
+        """One bool per input of ``apply``: does that input need a gradient?"""
+        return tuple(parent is not None for parent in self._parents)
+
+    def save_for_backward(self, *values):
+        """Keep ``values`` (Tensors, arrays or numbers) for ``backward``; free them after it."""
+        self._saved = values
+
+    @property
+    def saved_tensors(self):
+        """The saved values, as Tensors when backward builds a graph, else as they were saved."""
+        if self._saved is None:
+            raise RuntimeError(
+                f"Trying to backward through the graph a second time ({self.name}): its saved "
+                "values were freed after the first backward. Pass retain_graph=True to the "
+                "first backward() if you need to call it twice."
+            )
+        return self._unpack(raw=self._raw)
+
+    # -- identity --------------------------------------------------------------------------
+    @property
+    def name(self):
+        """The Function's name, e.g. ``Mul``; drawings show ``MulBackward`` for the backward step."""
+        return self.function.__name__
+
+    def __repr__(self):
+        return f"<{self.name}Backward>"
+
+    # -- what the engine uses ----------------------------------------------------------------
+    def _unpack(self, raw):
+        """Saved values for backward: raw arrays on the fast path, Tensors when recording."""
+        Tensor = _tensor.Tensor
+        values = []
+        for value in self._saved:
+            if value is _OUTPUT:
+                value = self._output_data
+                if not raw:
+                    # a fresh Tensor whose grad_fn is this node: differentiable, and no cycle
+                    value = Tensor._make(value, self if _state.enabled else None)
+            elif raw and isinstance(value, Tensor):
+                value = value.data
+            values.append(value)
+        return tuple(values)
+
+    def _backprop(self, grad, retain_graph):
+        Tensor = _tensor.Tensor
+        function = self.function
+        if self._saved is None:
+            _ = self.saved_tensors  # raises the "second backward" error
+        raw = self._raw = function._raw_backward and not _state.enabled
+        if raw:
+            grads = function.backward(self, grad if type(grad) is np.ndarray else grad.data)
+        else:
+            grads = function.backward(self, grad if isinstance(grad, Tensor) else Tensor._make(np.asarray(grad)))
+        if not retain_graph and self._saved:
+            # free what forward saved; a node that saved nothing can run again, as in PyTorch
+            self._saved = None
+            self.__dict__.pop("_output_data", None)
+        if type(grads) is not tuple:
+            grads = (grads,)
+        if len(grads) != len(self._parents):
+            raise RuntimeError(
+                f"{self.name}.backward returned {len(grads)} gradients, but apply() had "
+                f"{len(self._parents)} inputs: return one per input (None where there is none)"
+            )
+        adapted = []
+        for index, (parent, g) in enumerate(zip(self._parents, grads)):
+            if parent is not None and g is not None:
+                g = sum_to_shape(g, parent, self, index, raw)
+                if raw and any(g is other for other in adapted):
+                    g = g.copy()  # one array handed to two inputs (a + b): each gets its own
+            else:
+                g = None
+            adapted.append(g)
+        return adapted
+
+
+def _shape_and_dtype(node):
+    """A parent's value shape and dtype: a leaf Tensor has them, an inner node records them."""
+    if isinstance(node, Node):
+        return node.out_shape, node.out_dtype
+    return node.data.shape, node.data.dtype
+
+
+def sum_to_shape(grad, parent, node, index, raw):
+    """Bring ``grad`` back to the shape and dtype of ``node``'s input number ``index``.
+
+    Broadcasting copied the input along new leading axes and along axes of length 1, so its
+    gradient is the sum over those axes. This is the only place the engine undoes it.
+    """
+    Tensor = _tensor.Tensor
+    shape, dtype = _shape_and_dtype(parent)
+    if raw:
+        if type(grad) is not np.ndarray:
+            grad = np.asarray(grad.data if isinstance(grad, Tensor) else grad)
+    elif not isinstance(grad, Tensor):
+        grad = Tensor._make(np.asarray(grad))
+    if grad.shape != shape:
+        grad = _reduce_broadcast(grad, shape, node, index)
+    if grad.dtype != dtype:
+        grad = grad.astype(dtype)
+    return grad
+
+
+def _reduce_broadcast(grad, shape, node, index):
+    lead = grad.ndim - len(shape)
+    mismatch = lead < 0 or any(
+        size != 1 and size != grad_size for size, grad_size in zip(shape, grad.shape[lead:])
+    )
+    if mismatch:
+        raise ValueError(
+            f"{node.name}.backward returned a gradient of shape {tuple(grad.shape)} for input "
+            f"{index}, whose shape is {tuple(shape)}: the gradient must have the input's shape "
+            "(or one that broadcasts to it)"
+        )
+    axes = tuple(range(lead)) + tuple(
+        lead + axis for axis, size in enumerate(shape) if size == 1 and grad.shape[lead + axis] != 1
+    )
+    if axes:
+        grad = grad.sum(axis=axes, keepdims=True)
+    if lead:
+        grad = grad.reshape(shape)
+    return grad
+
+
+class Function:
+    """Base class of every differentiable operation, built-in or yours.
+
+    Subclass it with two static methods and call ``apply``:
+
+    * ``forward(ctx, *inputs)`` computes the result from the inputs (Tensors, arrays, numbers)
+      with grad mode off, and may keep values for backward with ``ctx.save_for_backward``;
+    * ``backward(ctx, grad)`` gets ``dL/d(output)`` and returns ``dL/d(input)`` for every input
+      of ``apply``, ``None`` where there is none. Written with Tensor operations, it is itself
+      differentiable, so double backward works.
+
+    A gradient that broadcasts to its input's shape is summed down to it for you.
+
+    >>> import numpy as np, autograd
+    >>> class Cube(autograd.Function):
+    ...     '''f(x) = x^3, f'(x) = 3 x^2'''
+    ...     @staticmethod
+    ...     def forward(ctx, x):
+    ...         ctx.save_for_backward(x)
+    ...         return x.data ** 3
+    ...     @staticmethod
+    ...     def backward(ctx, grad):
+    ...         (x,) = ctx.saved_tensors
+    ...         return grad * 3 * x ** 2
+    >>> x = autograd.Tensor([1.0, 2.0], requires_grad=True)
+    >>> y = Cube.apply(x).sum()
+    >>> y.backward()
+    >>> x.grad
+    Tensor([ 3., 12.])
+    >>> autograd.gradcheck(Cube.apply, (x,)) and autograd.gradgradcheck(Cube.apply, (x,))
+    True
+    """
+
+    # Built-in ops write backward in operations that ndarrays and Tensors share, so when no
+    # graph of the gradient is wanted the engine runs them on plain arrays, skipping Tensor
+    # overhead. A user's Function always gets Tensors.
+    _raw_backward = False
+
+    @staticmethod
+    def forward(ctx, *inputs):
+        raise NotImplementedError("a Function subclass must define forward(ctx, *inputs)")
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise NotImplementedError("a Function subclass must define backward(ctx, grad)")
+
+    @classmethod
+    def apply(cls, *inputs, **options):
+        """Run the op on ``inputs`` and, if any input requires grad, record it in the graph.
+
+        Keyword ``options`` (an axis, a shape) go to ``forward`` too, but are settings, not
+        inputs: ``backward`` returns gradients for the positional inputs only.
+        """
+        Tensor = _tensor.Tensor
+        enabled = _state.enabled
+        parents = None
+        has_constant = False
+        if enabled:
+            for position, value in enumerate(inputs):
+                if isinstance(value, Tensor) and value.requires_grad:
+                    if parents is None:
+                        parents = [None] * len(inputs)
+                    parents[position] = value.grad_fn or value
+                elif value is not None:
+                    has_constant = True
+        node = Node(cls, () if parents is None else tuple(parents))
+        _state.enabled = False  # forward's own Tensor operations are not part of the graph
+        try:
+            result = cls.forward(node, *inputs, **options)
+        finally:
+            _state.enabled = enabled
+        data = result.data if isinstance(result, Tensor) else result
+        if type(data) is not np.ndarray:
+            data = np.asarray(data)
+        if parents is None:
+            return Tensor._make(data)
+        out = Tensor._make(data, node)
+        node.out_shape = data.shape
+        node.out_dtype = data.dtype
+        node.out_value = data if data.size <= KEEP_VALUE_LIMIT else None
+        node.scope = _state.scope
+        saved = node._saved
+        if saved:
+            for value in saved:
+                if value is result or value is data:
+                    # keep the output's array, not the output Tensor (which refers to this node)
+                    node._saved = tuple(_OUTPUT if v is result or v is data else v for v in saved)
+                    node._output_data = data
+                    break
+        if has_constant:
+            node.constants = tuple(_describe_constant(value) for value in inputs)
+        if _state.anomaly:
+            node.creation_trace = "".join(traceback.format_stack()[:-2])
+        return out
+
+
+def _describe_constant(value):
+    """What a drawing shows for an input that is not in the graph: small values, else shape and dtype."""
+    Tensor = _tensor.Tensor
+    if value is None or (isinstance(value, Tensor) and value.requires_grad):
+        return None
+    data = value.data if isinstance(value, Tensor) else value
+    if isinstance(data, np.ndarray) and data.size > KEEP_VALUE_LIMIT:
+        return ("array", data.shape, data.dtype)
+    return data

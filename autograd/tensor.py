@@ -1,0 +1,477 @@
+"""Tensor: an n-dimensional NumPy array that records the operations made with it.
+
+Construction and dtype rules, properties, and the operators, each one line that calls a
+primitive of ``ops.py`` or composes a few. A leaf Tensor that requires grad is a graph node
+itself: the engine hands it its gradient and it accumulates into ``.grad``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import engine, ops
+
+__all__ = ["Tensor", "set_default_dtype", "get_default_dtype", "maximum", "minimum", "where", "concatenate", "stack"]
+
+_FLOAT_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
+_default_dtype = np.dtype(np.float64)
+
+
+def set_default_dtype(dtype):
+    """Set the dtype Python floats and float lists become: ``np.float64`` (default) or ``np.float32``.
+
+    >>> import numpy as np, autograd
+    >>> autograd.set_default_dtype(np.float32)
+    >>> autograd.Tensor([1.5]).dtype
+    dtype('float32')
+    >>> autograd.set_default_dtype(np.float64)
+    """
+    global _default_dtype
+    dtype = np.dtype(dtype)
+    if dtype not in _FLOAT_DTYPES:
+        raise TypeError(f"set_default_dtype: expected a float dtype (float16, float32, float64), got {dtype}")
+    _default_dtype = dtype
+
+
+def get_default_dtype():
+    """The dtype Python floats become (``float64`` unless :func:`set_default_dtype` changed it)."""
+    return _default_dtype
+
+
+def _as_array(data, dtype=None):
+    """The array a Tensor holds: Python floats take the default dtype, arrays keep theirs."""
+    if isinstance(data, Tensor):
+        data = data.data
+    from_python = not isinstance(data, (np.ndarray, np.generic))
+    array = np.array(data, dtype=dtype)
+    if array.dtype.kind not in "fiub":
+        raise TypeError(
+            f"Tensor: data of dtype {array.dtype} is not supported; use floats, integers or bools"
+        )
+    if dtype is None and from_python and array.dtype.kind == "f":
+        array = array.astype(_default_dtype, copy=False)
+    return array
+
+
+def _operand(value, like):
+    """Coerce the other operand of ``like``'s operator.
+
+    Tensors and Python numbers pass unchanged (NumPy keeps a float32 tensor float32 when
+    combined with a Python number). Lists and arrays become constants in ``like``'s float
+    dtype, so ``t32 * np.ones(3)`` stays float32 rather than silently upcasting.
+    """
+    if isinstance(value, Tensor) or isinstance(value, (int, float, bool)):
+        return value
+    array = np.asarray(value.data if hasattr(value, "data") and not isinstance(value, np.ndarray) else value)
+    if array.dtype.kind not in "fiub":
+        raise TypeError(f"cannot combine a Tensor with a value of dtype {array.dtype}")
+    if array.dtype.kind == "f" and like.data.dtype.kind == "f" and array.dtype != like.data.dtype:
+        array = array.astype(like.data.dtype)
+    return Tensor._make(array)
+
+
+class Tensor:
+    """An n-d array (NumPy-backed, broadcasting) that records operations for backward.
+
+    ``Tensor(data, requires_grad=False, dtype=None)``: ``data`` is a number, nested list,
+    array or Tensor (copied). Python floats become the default dtype (float64); arrays keep
+    theirs. Integer and bool tensors hold labels and masks and cannot require grad.
+
+    >>> import autograd
+    >>> x = autograd.Tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    >>> y = (x * x).sum()
+    >>> y.backward()
+    >>> x.grad
+    Tensor([[2., 4.],
+            [6., 8.]])
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "__weakref__")
+    __array_ufunc__ = None  # ndarray <op> Tensor defers to our reflected operators
+    __hash__ = object.__hash__  # == is elementwise, but tensors are still graph nodes in dicts
+    _parents = ()  # a leaf has no parents in the graph
+
+    def __init__(self, data, requires_grad=False, dtype=None):
+        self.data = _as_array(data, dtype)
+        self.grad = None
+        self.grad_fn = None
+        self.requires_grad = False
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @classmethod
+    def _make(cls, data, grad_fn=None):
+        """A Tensor around ``data`` as it is (no copy, no checks): the ops' fast path."""
+        tensor = object.__new__(Tensor)
+        tensor.data = data
+        tensor.grad = None
+        tensor.grad_fn = grad_fn
+        tensor.requires_grad = grad_fn is not None
+        return tensor
+
+    def requires_grad_(self, requires_grad=True):
+        """Set ``requires_grad`` on a leaf in place (float tensors only); returns the tensor."""
+        if requires_grad and self.data.dtype.kind != "f":
+            raise TypeError(
+                f"only floating-point tensors can require grad, this one has dtype {self.data.dtype} "
+                "(integer and bool tensors are labels, indices and masks)"
+            )
+        if self.grad_fn is not None and not requires_grad:
+            raise RuntimeError("requires_grad can only be switched off on a leaf; use detach() instead")
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    # -- the leaf's part of the graph protocol ------------------------------------------
+    def _backprop(self, grad, retain_graph):
+        """Accumulate ``grad`` into ``.grad`` (dL/dx += grad); a leaf passes nothing on."""
+        if not isinstance(grad, Tensor):
+            if not grad.flags.writeable:  # a broadcast view: give the user an array of their own
+                grad = grad.copy()
+            grad = Tensor._make(grad)
+        if self.grad is None:
+            self.grad = grad
+        elif engine._state.enabled:  # create_graph: the sum stays differentiable
+            self.grad = self.grad + grad
+        else:
+            self.grad = Tensor._make(self.grad.data + grad.data)
+        return ()
+
+    # -- properties ---------------------------------------------------------------------
+    @property
+    def is_leaf(self):
+        """True for tensors made by the user (not by an op that recorded a ``grad_fn``)."""
+        return self.grad_fn is None
+
+    @property
+    def shape(self):
+        return self.data.shape
+
+    @property
+    def ndim(self):
+        return self.data.ndim
+
+    @property
+    def size(self):
+        return self.data.size
+
+    @property
+    def dtype(self):
+        return self.data.dtype
+
+    @property
+    def T(self):
+        """The tensor with its axes reversed (``transpose()``)."""
+        return self.transpose()
+
+    @property
+    def mT(self):
+        """The tensor with its last two axes swapped (a batch of matrices transposed)."""
+        axes = list(range(self.ndim))
+        axes[-2:] = axes[-1], axes[-2]
+        return self.transpose(*axes)
+
+    def __len__(self):
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return len(self.data)
+
+    def __repr__(self):
+        text = np.array2string(self.data, separator=", ", prefix="Tensor(")
+        extras = ""
+        if self.data.dtype not in (np.dtype(np.float64), np.dtype(np.int64), np.dtype(bool)):
+            extras += f", dtype={self.data.dtype}"
+        if self.grad_fn is not None:
+            extras += f", grad_fn={self.grad_fn!r}"
+        elif self.requires_grad:
+            extras += ", requires_grad=True"
+        return f"Tensor({text}{extras})"
+
+    def __bool__(self):
+        if self.data.size != 1:
+            raise ValueError(f"the truth value of a tensor of shape {self.shape} is ambiguous; use .any() or .all()")
+        return bool(self.data)
+
+    def __array__(self, dtype=None, copy=None):
+        # lets np.asarray(t) and plotting libraries read the values (never part of the graph)
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    # -- conversion -----------------------------------------------------------------------
+    def numpy(self):
+        """The values as a NumPy array (shares memory; no graph)."""
+        return self.data
+
+    def item(self):
+        """The single value of a one-element tensor as a Python number."""
+        if self.data.size != 1:
+            raise ValueError(f"item() needs a tensor with one element, this one has shape {self.shape}")
+        return self.data.item()
+
+    def tolist(self):
+        return self.data.tolist()
+
+    def detach(self):
+        """A new leaf sharing this tensor's data, cut from the graph (``requires_grad=False``)."""
+        return Tensor._make(self.data)
+
+    def astype(self, dtype):
+        """This tensor in another dtype; differentiable between float dtypes."""
+        dtype = np.dtype(dtype)
+        if dtype == self.data.dtype:
+            return self
+        if self.requires_grad and dtype.kind != "f":
+            return Tensor._make(self.data.astype(dtype))  # no gradient to an integer
+        return ops.Cast.apply(self, dtype=dtype)
+
+    # -- backward -------------------------------------------------------------------------
+    def backward(self, gradient=None, retain_graph=False, create_graph=False):
+        """Compute d(self)/d(leaf) for every leaf that requires grad and add it to ``leaf.grad``.
+
+        ``gradient`` is dL/d(self) (needed when self has more than one element). Without
+        ``retain_graph`` the values saved for backward are freed afterwards. With
+        ``create_graph`` the gradients are recorded too, so they can be differentiated again.
+
+        >>> import autograd
+        >>> x = autograd.Tensor(3.0, requires_grad=True)
+        >>> (x ** 2).backward()
+        >>> x.grad
+        Tensor(6.)
+        """
+        if not self.requires_grad:
+            raise RuntimeError(
+                "backward(): this tensor does not require grad and has no grad_fn; create the "
+                "inputs with requires_grad=True (and outside no_grad())"
+            )
+        seed = _seed_gradient(self, gradient, "backward()")
+        engine.run_backward(
+            [self.grad_fn or self], [seed], retain_graph=retain_graph or create_graph, create_graph=create_graph
+        )
+
+    # -- arithmetic -----------------------------------------------------------------------
+    def __add__(self, other):
+        return ops.Add.apply(self, _operand(other, self))
+
+    def __radd__(self, other):
+        return ops.Add.apply(_operand(other, self), self)
+
+    def __sub__(self, other):
+        return ops.Sub.apply(self, _operand(other, self))
+
+    def __rsub__(self, other):
+        return ops.Sub.apply(_operand(other, self), self)
+
+    def __mul__(self, other):
+        return ops.Mul.apply(self, _operand(other, self))
+
+    def __rmul__(self, other):
+        return ops.Mul.apply(_operand(other, self), self)
+
+    def __truediv__(self, other):
+        return ops.Div.apply(self, _operand(other, self))
+
+    def __rtruediv__(self, other):
+        return ops.Div.apply(_operand(other, self), self)
+
+    def __pow__(self, other):
+        return ops.Pow.apply(self, _operand(other, self))
+
+    def __rpow__(self, other):
+        return ops.Pow.apply(_operand(other, self), self)
+
+    def __matmul__(self, other):
+        return ops.MatMul.apply(self, _operand(other, self))
+
+    def __rmatmul__(self, other):
+        return ops.MatMul.apply(_operand(other, self), self)
+
+    def __neg__(self):
+        return ops.Neg.apply(self)
+
+    def __pos__(self):
+        return self
+
+    def __getitem__(self, index):
+        return ops.GetItem.apply(self, index=ops._plain_index(index))
+
+    # -- comparisons: bool tensors, never part of the graph ----------------------------------
+    def _compare(self, ufunc, other):
+        other = other.data if isinstance(other, Tensor) else other
+        return Tensor._make(np.asarray(ufunc(self.data, other)))
+
+    def __lt__(self, other):
+        return self._compare(np.less, other)
+
+    def __le__(self, other):
+        return self._compare(np.less_equal, other)
+
+    def __gt__(self, other):
+        return self._compare(np.greater, other)
+
+    def __ge__(self, other):
+        return self._compare(np.greater_equal, other)
+
+    def __eq__(self, other):
+        return self._compare(np.equal, other)
+
+    def __ne__(self, other):
+        return self._compare(np.not_equal, other)
+
+    # -- elementwise functions ---------------------------------------------------------------
+    def exp(self):
+        """f(x) = e^x."""
+        return ops.Exp.apply(self)
+
+    def log(self):
+        """f(x) = ln x."""
+        return ops.Log.apply(self)
+
+    def sqrt(self):
+        """f(x) = sqrt(x)."""
+        return ops.Sqrt.apply(self)
+
+    def abs(self):
+        """f(x) = |x| (gradient 0 at 0)."""
+        return ops.Abs.apply(self)
+
+    def tanh(self):
+        """f(x) = tanh x."""
+        return ops.Tanh.apply(self)
+
+    def sigmoid(self):
+        """f(x) = 1 / (1 + e^-x), computed without overflow."""
+        return ops.Sigmoid.apply(self)
+
+    def relu(self):
+        """f(x) = max(0, x) (gradient 0 at 0)."""
+        return ops.Relu.apply(self)
+
+    def clip(self, lo=None, hi=None):
+        """f(x) = min(max(x, lo), hi); the gradient passes where lo <= x <= hi."""
+        return ops.Clip.apply(self, lo=lo, hi=hi)
+
+    def softmax(self, axis=-1):
+        """e^x / sum(e^x) along ``axis``, stable for large logits.
+
+        >>> import autograd
+        >>> autograd.Tensor([1000.0, 1000.0]).softmax()
+        Tensor([0.5, 0.5])
+        """
+        return ops.Softmax.apply(self, axis=axis)
+
+    def log_softmax(self, axis=-1):
+        """x - log(sum(e^x)) along ``axis``, stable for large logits."""
+        return ops.LogSoftmax.apply(self, axis=axis)
+
+    # -- reductions ----------------------------------------------------------------------------
+    def sum(self, axis=None, keepdims=False):
+        """Sum over ``axis`` (an int, a tuple, or None for all)."""
+        return ops.Sum.apply(self, axis=axis, keepdims=keepdims)
+
+    def mean(self, axis=None, keepdims=False):
+        """Mean over ``axis``: the sum divided by the number of elements summed."""
+        axes = ops._normalise_axis(axis, self.ndim, "mean")
+        count = int(np.prod([self.shape[a] for a in axes]))
+        if count == 0:
+            raise ValueError(f"mean: no elements to average over axis {axis} of shape {self.shape}")
+        return self.sum(axis=axis, keepdims=keepdims) * (1.0 / count)
+
+    def max(self, axis=None, keepdims=False):
+        """Maximum over ``axis``; tied maxima share the gradient equally."""
+        return ops.Max.apply(self, axis=axis, keepdims=keepdims)
+
+    def min(self, axis=None, keepdims=False):
+        """Minimum over ``axis``; tied minima share the gradient equally."""
+        return ops.Min.apply(self, axis=axis, keepdims=keepdims)
+
+    # -- shape -------------------------------------------------------------------------------------
+    def reshape(self, *shape):
+        """The same values in a new shape (``reshape(2, 3)`` or ``reshape((2, 3))``; one -1 allowed)."""
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+            shape = tuple(shape[0])
+        return ops.Reshape.apply(self, shape=shape)
+
+    def transpose(self, *axes):
+        """Permute the axes (reverse them when none are given)."""
+        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+            axes = tuple(axes[0])
+        return ops.Transpose.apply(self, axes=axes or None)
+
+
+def _seed_gradient(output, gradient, where):
+    """dL/d(output) to start backward with: 1 for a one-element output, else the given one."""
+    if gradient is None:
+        if output.data.size != 1:
+            raise ValueError(
+                f"{where}: the output has shape {output.shape}, so a gradient is needed; pass "
+                "gradient=... of that shape (or reduce the output to one value, e.g. with .sum())"
+            )
+        return np.ones(output.shape, dtype=output.dtype)
+    if isinstance(gradient, Tensor) and gradient.requires_grad:
+        seed = gradient  # a differentiable seed (double backward through grad_outputs)
+    else:
+        # a copy: the seed may end up as a leaf's .grad, which must not alias the caller's array
+        seed = np.array(gradient.data if isinstance(gradient, Tensor) else gradient, dtype=output.dtype)
+    if seed.shape != output.shape:
+        raise ValueError(f"{where}: the gradient has shape {seed.shape} but the output has shape {output.shape}")
+    return seed
+
+
+def maximum(a, b):
+    """Elementwise maximum; where ``a == b`` each gets half the gradient.
+
+    >>> import autograd
+    >>> autograd.maximum(autograd.Tensor([1.0, 5.0]), 2.0)
+    Tensor([2., 5.])
+    """
+    a, b = _pair(a, b)
+    return ops.Maximum.apply(a, b)
+
+
+def minimum(a, b):
+    """Elementwise minimum; where ``a == b`` each gets half the gradient."""
+    a, b = _pair(a, b)
+    return ops.Minimum.apply(a, b)
+
+
+def where(condition, a, b):
+    """``a`` where ``condition`` (a bool tensor or array) holds, else ``b``.
+
+    >>> import autograd
+    >>> x = autograd.Tensor([-1.0, 2.0])
+    >>> autograd.where(x > 0, x, 0.0)
+    Tensor([0., 2.])
+    """
+    a, b = _pair(a, b)
+    return ops.Where.apply(condition, a, b)
+
+
+def concatenate(tensors, axis=0):
+    """Join tensors along an existing axis.
+
+    >>> import autograd
+    >>> autograd.concatenate([autograd.Tensor([1.0]), autograd.Tensor([2.0, 3.0])])
+    Tensor([1., 2., 3.])
+    """
+    return ops.Concatenate.apply(*[_as_tensor(t) for t in tensors], axis=axis)
+
+
+def stack(tensors, axis=0):
+    """Join same-shaped tensors along a new axis.
+
+    >>> import autograd
+    >>> autograd.stack([autograd.Tensor([1.0, 2.0]), autograd.Tensor([3.0, 4.0])]).shape
+    (2, 2)
+    """
+    return ops.Stack.apply(*[_as_tensor(t) for t in tensors], axis=axis)
+
+
+def _as_tensor(value):
+    return value if isinstance(value, Tensor) else Tensor(value)
+
+
+def _pair(a, b):
+    """Make the first Tensor operand the reference for coercing the other one."""
+    if isinstance(a, Tensor):
+        return a, _operand(b, a)
+    if isinstance(b, Tensor):
+        return _operand(a, b), b
+    return Tensor(a), Tensor(b)
