@@ -279,7 +279,7 @@ def _check_finite(node, parent_grads):
     for index, grad in enumerate(parent_grads):
         if grad is None:
             continue
-        values = np.asarray(getattr(grad, "data", grad), dtype=float)
+        values = np.asarray(grad.data if hasattr(grad, "grad_fn") else grad, dtype=float)
         if not np.all(np.isfinite(values)):
             kind = "nan" if np.isnan(values).any() else "inf"
             where = getattr(node, "creation_trace", None) or "(created outside detect_anomaly)"

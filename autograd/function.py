@@ -110,7 +110,9 @@ class Node:
             _ = self.saved_tensors  # raises the "second backward" error
         raw = self._raw = function._raw_backward and not _state.enabled
         if raw:
-            grads = function.backward(self, grad if type(grad) is np.ndarray else grad.data)
+            if type(grad) is not np.ndarray:  # a Tensor seed, or a NumPy scalar from summing 0-d arrays
+                grad = grad.data if isinstance(grad, Tensor) else np.asarray(grad)
+            grads = function.backward(self, grad)
         else:
             grads = function.backward(self, grad if isinstance(grad, Tensor) else Tensor._make(np.asarray(grad)))
         if not retain_graph and self._saved:

@@ -125,7 +125,9 @@ class Tensor:
     def _backprop(self, grad, retain_graph):
         """Accumulate ``grad`` into ``.grad`` (dL/dx += grad); a leaf passes nothing on."""
         if not isinstance(grad, Tensor):
-            if not grad.flags.writeable:  # a broadcast view: give the user an array of their own
+            if type(grad) is not np.ndarray:  # a NumPy scalar from summing 0-d arrays
+                grad = np.asarray(grad)
+            elif not grad.flags.writeable:  # a broadcast view: give the user an array of their own
                 grad = grad.copy()
             grad = Tensor._make(grad)
         if self.grad is None:

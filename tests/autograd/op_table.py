@@ -268,6 +268,8 @@ def _torch_index(x, index):
     def convert(part):
         return torch.as_tensor(part) if isinstance(part, np.ndarray) else part
 
+    if isinstance(index, tuple) and index[1:] == (slice(None, None, -1),):
+        return x[convert(index[0])].flip(1)  # torch has no negative steps: x[rows, ::-1] is a flip
     return x[tuple(convert(p) for p in index)] if isinstance(index, tuple) else x[convert(index)]
 
 
@@ -295,7 +297,7 @@ CASES = [
         "clip",
         lambda x, lo, hi: x.clip(lo, hi),
         lambda x, lo, hi: np.clip(x, lo, hi),
-        lambda x, lo, hi: x.clamp(lo, hi),
+        lambda x, lo, hi: x.clamp(lo, hi) if (lo, hi) != (None, None) else x * 1.0,
         clip_inputs(),
     ),
     Case("sum", lambda x, **o: x.sum(**o), lambda x, **o: x.sum(**o), _torch_reduce("sum"), reduction()),
@@ -330,10 +332,10 @@ CASES = [
         "transpose",
         lambda x, axes: x.transpose(*axes),
         lambda x, axes: x.transpose(axes),
-        lambda x, axes: x.permute(*axes),
+        lambda x, axes: x.permute(*axes) if axes else x * 1.0,
         permuted(),
     ),
-    Case("T", lambda x: x.T, lambda x: x.T, lambda x: x.permute(*reversed(range(x.ndim))), unary()),
+    Case("T", lambda x: x.T, lambda x: x.T, lambda x: x.permute(*reversed(range(x.ndim))) if x.ndim else x * 1.0, unary()),
     Case("getitem", lambda x, index: x[index], lambda x, index: x[index], _torch_index, indexed()),
     Case(
         "concatenate",
