@@ -262,6 +262,10 @@ def _torch_reduce(name):
     return reduce
 
 
+def _torch_reverse_axes(x):
+    return x.permute(*reversed(range(x.ndim))) if x.ndim else x * 1.0
+
+
 def _torch_index(x, index):
     import torch
 
@@ -335,7 +339,7 @@ CASES = [
         lambda x, axes: x.permute(*axes) if axes else x * 1.0,
         permuted(),
     ),
-    Case("T", lambda x: x.T, lambda x: x.T, lambda x: x.permute(*reversed(range(x.ndim))) if x.ndim else x * 1.0, unary()),
+    Case("T", lambda x: x.T, lambda x: x.T, _torch_reverse_axes, unary()),
     Case("getitem", lambda x, index: x[index], lambda x, index: x[index], _torch_index, indexed()),
     Case(
         "concatenate",

@@ -31,7 +31,7 @@ def test_clip_passes_the_gradient_at_its_bounds():
 )
 def test_tied_maxima_and_minima_share_the_gradient_equally(x, axis):
     for name in ("max", "min"):
-        grad = _grad(lambda t: getattr(t, name)(axis=axis), x)
+        grad = _grad(lambda t, name=name: getattr(t, name)(axis=axis), x)
         extreme = getattr(x, name)(axis=axis, keepdims=True)
         chosen = x == extreme
         expected = chosen / chosen.sum(axis=axis, keepdims=True)
