@@ -39,23 +39,18 @@ class Node:
         "out_shape",
         "out_dtype",
         "out_value",
-        "grad_value",
-        "constants",
-        "scope",
-        "creation_trace",
-        "_raw",
         "__dict__",  # ctx.anything = ... in a Function's forward, as in PyTorch
         "__weakref__",
     )
+    # Rarely set, so they live in the class until a node needs its own (saves time per op).
+    constants = None  # descriptions of the inputs that are not in the graph (for drawings)
+    scope = None  # the engine.scope frame the node was made in (e.g. a Module call)
+    creation_trace = None  # where in the user's code the op was made (detect_anomaly only)
 
     def __init__(self, function, parents):
         self.function = function
         self._parents = parents
         self._saved = ()
-        self.grad_value = None
-        self.constants = None
-        self.creation_trace = None
-        self._raw = False
 
     # -- what forward uses ---------------------------------------------------------------
     @property
@@ -76,7 +71,7 @@ class Node:
                 "values were freed after the first backward. Pass retain_graph=True to the "
                 "first backward() if you need to call it twice."
             )
-        return self._unpack(raw=self._raw)
+        return self._unpack(raw=self.function._raw_backward and not _state.enabled)
 
     # -- identity --------------------------------------------------------------------------
     @property
@@ -108,7 +103,7 @@ class Node:
         function = self.function
         if self._saved is None:
             _ = self.saved_tensors  # raises the "second backward" error
-        raw = self._raw = function._raw_backward and not _state.enabled
+        raw = function._raw_backward and not _state.enabled
         if raw:
             if type(grad) is not np.ndarray:  # a Tensor seed, or a NumPy scalar from summing 0-d arrays
                 grad = grad.data if isinstance(grad, Tensor) else np.asarray(grad)
@@ -127,32 +122,33 @@ class Node:
                 f"{len(self._parents)} inputs: return one per input (None where there is none)"
             )
         adapted = []
+        passed_on = False
         for index, (parent, g) in enumerate(zip(self._parents, grads)):
-            if parent is not None and g is not None:
-                g = sum_to_shape(g, parent, self, index, raw)
-                if raw and any(g is other for other in adapted):
-                    g = g.copy()  # one array handed to two inputs (a + b): each gets its own
+            if parent is None or g is None:
+                adapted.append(None)
+                continue
+            if g is grad:  # the incoming gradient passed on unchanged (a + b gives it to both)
+                if passed_on and raw:
+                    g = g.copy()  # each input gets its own array, so no two .grad share memory
+                passed_on = True
+            if type(parent) is Node:
+                shape, dtype = parent.out_shape, parent.out_dtype
             else:
-                g = None
-            adapted.append(g)
+                shape, dtype = parent.data.shape, parent.data.dtype
+            if raw and type(g) is np.ndarray and g.shape == shape and g.dtype == dtype:
+                adapted.append(g)  # the common case: nothing to reduce or cast
+            else:
+                adapted.append(sum_to_shape(g, shape, dtype, self, index, raw))
         return adapted
 
 
-def _shape_and_dtype(node):
-    """A parent's value shape and dtype: a leaf Tensor has them, an inner node records them."""
-    if isinstance(node, Node):
-        return node.out_shape, node.out_dtype
-    return node.data.shape, node.data.dtype
-
-
-def sum_to_shape(grad, parent, node, index, raw):
-    """Bring ``grad`` back to the shape and dtype of ``node``'s input number ``index``.
+def sum_to_shape(grad, shape, dtype, node, index, raw):
+    """Bring ``grad`` back to ``shape`` and ``dtype``, those of ``node``'s input number ``index``.
 
     Broadcasting copied the input along new leading axes and along axes of length 1, so its
     gradient is the sum over those axes. This is the only place the engine undoes it.
     """
     Tensor = _tensor.Tensor
-    shape, dtype = _shape_and_dtype(parent)
     if raw:
         if type(grad) is not np.ndarray:
             grad = np.asarray(grad.data if isinstance(grad, Tensor) else grad)
@@ -251,12 +247,16 @@ class Function:
                     parents[position] = value.grad_fn or value
                 elif value is not None:
                     has_constant = True
-        node = Node(cls, () if parents is None else tuple(parents))
-        _state.enabled = False  # forward's own Tensor operations are not part of the graph
-        try:
+        if cls._raw_backward:  # a built-in op: forward works on arrays and records nothing
+            node = _NoGradContext() if parents is None else Node(cls, tuple(parents))
             result = cls.forward(node, *inputs, **options)
-        finally:
-            _state.enabled = enabled
+        else:
+            node = Node(cls, _NO_PARENTS if parents is None else tuple(parents))
+            _state.enabled = False  # forward's own Tensor operations are not part of the graph
+            try:
+                result = cls.forward(node, *inputs, **options)
+            finally:
+                _state.enabled = enabled
         data = result.data if isinstance(result, Tensor) else result
         if type(data) is not np.ndarray:
             data = np.asarray(data)
@@ -266,7 +266,6 @@ class Function:
         node.out_shape = data.shape
         node.out_dtype = data.dtype
         node.out_value = data if data.size <= KEEP_VALUE_LIMIT else None
-        node.scope = _state.scope
         saved = node._saved
         if saved:
             for value in saved:
@@ -277,9 +276,23 @@ class Function:
                     break
         if has_constant:
             node.constants = tuple(_describe_constant(value) for value in inputs)
+        if _state.scope is not None:
+            node.scope = _state.scope
         if _state.anomaly:
             node.creation_trace = "".join(traceback.format_stack()[:-2])
         return out
+
+
+_NO_PARENTS = ()
+
+
+class _NoGradContext:
+    """The ``ctx`` of a built-in op whose result is not recorded: cheaper than a Node, saves nothing."""
+
+    needs_input_grad = (False,) * 32
+
+    def save_for_backward(self, *values):
+        pass
 
 
 def _describe_constant(value):

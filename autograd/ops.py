@@ -48,7 +48,11 @@ def _log(x):
 
 
 def _broadcast_to(x, shape):
-    return BroadcastTo.apply(x, shape=shape) if _is_tensor(x) else np.broadcast_to(x, shape)
+    if _is_tensor(x):
+        return BroadcastTo.apply(x, shape=shape)
+    out = np.empty(shape, dtype=x.dtype)  # faster than np.broadcast_to, and a writeable array of its own
+    np.copyto(out, x)
+    return out
 
 
 def _scatter_add(grad, index, shape):
@@ -430,9 +434,15 @@ class Sum(Op):
 
     @staticmethod
     def forward(ctx, x, axis=None, keepdims=False):
+        if axis is None and not keepdims:  # the loss's sum: the common case, kept quick
+            if ctx.needs_input_grad[0]:
+                ctx.in_shape = x.shape
+                ctx.kept_shape = (1,) * x.ndim
+            return x.data.sum()
         axes = _normalise_axis(axis, x.ndim, "sum")
-        ctx.in_shape = x.shape
-        ctx.kept_shape = _kept_shape(x.shape, axes)
+        if ctx.needs_input_grad[0]:
+            ctx.in_shape = x.shape
+            ctx.kept_shape = _kept_shape(x.shape, axes)
         return x.data.sum(axis=axes, keepdims=keepdims)
 
     @staticmethod
