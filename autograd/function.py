@@ -21,7 +21,16 @@ __all__ = ["Function", "Node", "sum_to_shape"]
 # Outputs with at most this many elements stay on their node so drawings can show values.
 KEEP_VALUE_LIMIT = 64
 
-_OUTPUT = object()  # marks "the forward result" among the saved values (saving it directly would be a cycle)
+
+
+class _SavedOutput:
+    """The forward result among the saved values, kept as its array: saving the output Tensor
+    itself would make a cycle (output -> node -> output)."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data):
+        self.data = data
 
 
 class Node:
@@ -88,8 +97,8 @@ class Node:
         Tensor = _tensor.Tensor
         values = []
         for value in self._saved:
-            if value is _OUTPUT:
-                value = self._output_data
+            if type(value) is _SavedOutput:
+                value = value.data
                 if not raw:
                     # a fresh Tensor whose grad_fn is this node: differentiable, and no cycle
                     value = Tensor._make(value, self if _state.enabled else None)
@@ -113,7 +122,6 @@ class Node:
         if not retain_graph and self._saved:
             # free what forward saved; a node that saved nothing can run again, as in PyTorch
             self._saved = None
-            self.__dict__.pop("_output_data", None)
         if type(grads) is not tuple:
             grads = (grads,)
         if len(grads) != len(self._parents):
@@ -271,8 +279,8 @@ class Function:
             for value in saved:
                 if value is result or value is data:
                     # keep the output's array, not the output Tensor (which refers to this node)
-                    node._saved = tuple(_OUTPUT if v is result or v is data else v for v in saved)
-                    node._output_data = data
+                    output = _SavedOutput(data)
+                    node._saved = tuple(output if v is result or v is data else v for v in saved)
                     break
         if has_constant:
             node.constants = tuple(_describe_constant(value) for value in inputs)

@@ -548,11 +548,17 @@ class Transpose(Op):
 
     @staticmethod
     def forward(ctx, x, axes=None):
-        if axes is None:
-            axes = tuple(range(x.ndim))[::-1]
-        if sorted(a % max(x.ndim, 1) for a in axes) != list(range(x.ndim)):
-            raise ValueError(f"transpose: axes {tuple(axes)} are not a permutation of the {x.ndim} axes of {x.shape}")
-        ctx.inverse = tuple(np.argsort([a % x.ndim for a in axes]))
+        if axes is None:  # reversing the axes (x.T) is its own inverse
+            ctx.inverse = None
+            return x.data.T
+        ndim = x.ndim
+        axes = tuple(a % ndim if ndim else a for a in axes)
+        if sorted(axes) != list(range(ndim)):
+            raise ValueError(f"transpose: axes {axes} are not a permutation of the {ndim} axes of {x.shape}")
+        inverse = [0] * ndim
+        for position, axis in enumerate(axes):
+            inverse[axis] = position
+        ctx.inverse = tuple(inverse)
         return x.data.transpose(axes)
 
     @staticmethod
