@@ -563,7 +563,7 @@ class Transpose(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad.transpose(ctx.inverse)
+        return grad.T if ctx.inverse is None else grad.transpose(ctx.inverse)
 
 
 class BroadcastTo(Op):
