@@ -52,7 +52,7 @@ class Node:
         "__weakref__",
     )
     # Rarely set, so they live in the class until a node needs its own (saves time per op).
-    constants = None  # descriptions of the inputs that are not in the graph (for drawings)
+    _inputs = None  # the inputs, kept only when some are constants, for drawings to describe
     scope = None  # the engine.scope frame the node was made in (e.g. a Module call)
     creation_trace = None  # where in the user's code the op was made (detect_anomaly only)
 
@@ -81,6 +81,17 @@ class Node:
                 "first backward() if you need to call it twice."
             )
         return self._unpack(raw=self.function._raw_backward and not _state.enabled)
+
+    @property
+    def constants(self):
+        """For drawings: per input, ``None`` if it is in the graph, else what it was (a number, a
+        small array) or ``("array", shape, dtype)`` for a big one; ``None`` when all are in the graph."""
+        if self._inputs is None:
+            return None
+        return tuple(
+            None if parent is not None else _describe_constant(value)
+            for parent, value in zip(self._parents, self._inputs)
+        )
 
     # -- identity --------------------------------------------------------------------------
     @property
@@ -283,7 +294,7 @@ class Function:
                     node._saved = tuple(output if v is result or v is data else v for v in saved)
                     break
         if has_constant:
-            node.constants = tuple(_describe_constant(value) for value in inputs)
+            node._inputs = inputs  # described only if someone draws the graph
         if _state.scope is not None:
             node.scope = _state.scope
         if _state.anomaly:
@@ -306,7 +317,7 @@ class _NoGradContext:
 def _describe_constant(value):
     """What a drawing shows for an input that is not in the graph: small values, else shape and dtype."""
     Tensor = _tensor.Tensor
-    if value is None or (isinstance(value, Tensor) and value.requires_grad):
+    if value is None:
         return None
     data = value.data if isinstance(value, Tensor) else value
     if isinstance(data, np.ndarray) and data.size > KEEP_VALUE_LIMIT:
