@@ -1,0 +1,377 @@
+import os
+import pathlib
+import pickle
+import zipfile
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import nn.serialization
+from nn.serialization import FORMAT_KEY, load, save
+
+
+def assert_same_arrays(loaded, expected):
+    assert list(loaded) == list(expected)  # same keys, same order
+    for key, value in expected.items():
+        assert isinstance(loaded[key], np.ndarray)
+        assert loaded[key].dtype == value.dtype and loaded[key].shape == value.shape, key
+        np.testing.assert_array_equal(loaded[key], value)
+
+
+def leftovers(folder, *keep):
+    return sorted(set(os.listdir(folder)) - set(keep))
+
+
+# ---- round trips ---------------------------------------------------------------------
+
+
+def test_roundtrip_dtypes_and_shapes(tmp_path):
+    state = {
+        "w32": np.arange(12, dtype=np.float32).reshape(3, 4) / 7,
+        "w64": np.linspace(-1, 1, 5),
+        "labels": np.array([3, -1, 2**40], dtype=np.int64),
+        "scalar": np.array(2.5),
+        "int_scalar": np.array(7, dtype=np.int64),
+        "empty": np.zeros((0, 3), dtype=np.float32),
+        "fortran": np.asfortranarray(np.arange(6.0).reshape(2, 3)),
+        "mask": np.array([True, False]),
+    }
+    path = tmp_path / "state.npz"
+    save(state, path)
+    loaded = load(path)
+    assert_same_arrays(loaded, state)
+    assert leftovers(tmp_path) == ["state.npz"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    arrays=st.dictionaries(
+        st.text(min_size=0, max_size=12).filter(lambda key: "\x00" not in key),
+        hnp.arrays(
+            dtype=st.sampled_from([np.float32, np.float64, np.int64, np.int8, np.bool_]),
+            shape=hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4),
+        ),
+        max_size=5,
+    )
+)
+def test_roundtrip_any_keys_and_arrays(tmp_path, monkeypatch, arrays):
+    monkeypatch.setattr(os, "fsync", lambda fd: None)  # durability is tested elsewhere; speed
+    arrays.pop(FORMAT_KEY, None)
+    path = tmp_path / "any.npz"
+    save(arrays, path)
+    assert_same_arrays(load(path), arrays)
+
+
+def test_keys_that_break_np_savez_or_npzfile(tmp_path):
+    # np.savez(f, **d) cannot take "file"/"allow_pickle"; NpzFile mixes up "a" and "a.npy"
+    state = {
+        "file": np.array(1),
+        "allow_pickle": np.array(2),
+        "a": np.array(3),
+        "a.npy": np.array(4),
+        "0.weight": np.ones(2),
+        "layer/bias": np.zeros(1),
+        "": np.array(5),
+    }
+    save(state, tmp_path / "k.npz")
+    assert_same_arrays(load(tmp_path / "k.npz"), state)
+
+
+class FakeTensor:
+    def __init__(self, data):
+        self.data = np.asarray(data)
+
+    def numpy(self):
+        return self.data
+
+
+class FakeModule:
+    def state_dict(self):
+        return {"0.weight": np.eye(2, dtype=np.float32), "0.bias": FakeTensor([1.0, 2.0])}
+
+
+def test_saves_a_module_and_tensors_and_array_likes(tmp_path):
+    save(FakeModule(), tmp_path / "m.npz")
+    loaded = load(tmp_path / "m.npz")
+    assert list(loaded) == ["0.weight", "0.bias"]
+    assert loaded["0.weight"].dtype == np.float32
+    np.testing.assert_array_equal(loaded["0.bias"], [1.0, 2.0])
+    save({"list": [[1, 2], [3, 4]], "float": 0.5}, str(tmp_path / "l.npz"))
+    loaded = load(str(tmp_path / "l.npz"))
+    assert loaded["list"].shape == (2, 2) and loaded["float"].shape == ()
+
+
+def test_path_is_used_as_given_and_file_is_a_plain_npz(tmp_path):
+    path = tmp_path / "weights.bin"
+    save({"w": np.arange(3)}, path)
+    assert leftovers(tmp_path) == ["weights.bin"]  # np.savez would have added ".npz"
+    with np.load(path, allow_pickle=False) as npz:  # readable by NumPy itself
+        np.testing.assert_array_equal(npz["w"], np.arange(3))
+        assert npz[FORMAT_KEY].tolist() == [1, 1]
+
+
+def test_loads_a_foreign_npz_without_marker(tmp_path):
+    path = tmp_path / "numpy.npz"
+    np.savez(path, x=np.arange(4.0), y=np.array(3))
+    assert_same_arrays(load(path), {"x": np.arange(4.0), "y": np.array(3)})
+
+
+def test_overwrite_replaces_old_content_and_keeps_permissions(tmp_path):
+    path = tmp_path / "w.npz"
+    save({"old": np.zeros(2)}, path)
+    os.chmod(path, 0o640)
+    save({"new": np.ones(3)}, path)
+    assert_same_arrays(load(path), {"new": np.ones(3)})
+    assert (os.stat(path).st_mode & 0o777) == 0o640
+
+
+def test_new_file_gets_umask_permissions_not_0600(tmp_path):
+    old = os.umask(0o022)
+    try:
+        save({"w": np.zeros(1)}, tmp_path / "w.npz")
+    finally:
+        os.umask(old)
+    assert (os.stat(tmp_path / "w.npz").st_mode & 0o777) == 0o644
+
+
+# ---- refusing what cannot be stored without pickling ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("state", "match"),
+    [
+        ({"w": np.array([1, "a", None], dtype=object)}, "'w'.*objects"),
+        ({"nested": {"a": np.ones(1)}}, "'nested'"),
+        ({"ragged": [[1, 2], [3]]}, "'ragged'"),
+        ({3: np.ones(1)}, "keys must be str.*3"),
+        ({("a", 1): np.ones(1)}, r"\('a', 1\)"),
+        ([np.ones(1)], "dict"),
+    ],
+)
+def test_unstorable_values_raise_type_error_and_leave_old_file(tmp_path, state, match):
+    path = tmp_path / "w.npz"
+    save({"old": np.arange(3)}, path)
+    with pytest.raises(TypeError, match=match):
+        save(state, path)
+    assert_same_arrays(load(path), {"old": np.arange(3)})
+    assert leftovers(tmp_path) == ["w.npz"]
+
+
+@pytest.mark.parametrize(("key", "match"), [(FORMAT_KEY, FORMAT_KEY), ("a\x00b", r"NUL.*a\\x00b")])
+def test_reserved_and_nul_keys_are_refused(tmp_path, key, match):
+    with pytest.raises(ValueError, match=match):
+        save({key: np.array(1)}, tmp_path / "x.npz")
+    assert leftovers(tmp_path) == []
+
+
+def test_missing_directory(tmp_path):
+    with pytest.raises(FileNotFoundError, match="nope"):
+        save({"w": np.ones(1)}, tmp_path / "nope" / "w.npz")
+
+
+# ---- atomicity -----------------------------------------------------------------------
+
+
+def crash_on_second_array(monkeypatch):
+    real = np.lib.format.write_array
+    calls = []
+
+    def write_then_crash(fp, array, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            fp.write(b"\x93NUMPY half an arr")  # part of the array reached the disk
+            raise OSError("disk on fire")
+        return real(fp, array, *args, **kwargs)
+
+    monkeypatch.setattr(np.lib.format, "write_array", write_then_crash)
+
+
+def crash_in(name, error):
+    def install(monkeypatch):
+        def boom(*args, **kwargs):
+            raise error
+
+        monkeypatch.setattr(os, name, boom)
+
+    return install
+
+
+@pytest.mark.parametrize(
+    ("install_crash", "error"),
+    [
+        (crash_on_second_array, OSError),
+        (crash_in("fsync", OSError("fsync failed")), OSError),
+        (crash_in("replace", OSError("rename failed")), OSError),
+        (crash_in("replace", KeyboardInterrupt()), KeyboardInterrupt),
+    ],
+)
+def test_crash_mid_save_keeps_old_file_and_leaves_no_temp(tmp_path, monkeypatch, install_crash, error):
+    path = tmp_path / "model.npz"
+    old = {"w": np.arange(5.0), "b": np.array(1)}
+    save(old, path)
+    old_bytes = path.read_bytes()
+    with monkeypatch.context() as patch:
+        install_crash(patch)
+        with pytest.raises(error):
+            save({"w": np.ones(1000), "b": np.zeros(1000), "c": np.ones(3)}, path)
+    assert path.read_bytes() == old_bytes
+    assert_same_arrays(load(path), old)
+    assert leftovers(tmp_path) == ["model.npz"]
+
+
+def test_crash_when_no_old_file_leaves_nothing(tmp_path, monkeypatch):
+    crash_on_second_array(monkeypatch)
+    with pytest.raises(OSError, match="disk on fire"):
+        save({"a": np.ones(2), "b": np.ones(2)}, tmp_path / "new.npz")
+    assert leftovers(tmp_path) == []
+
+
+def test_data_is_synced_before_the_rename(tmp_path, monkeypatch):
+    events = []
+    real_fsync, real_replace = os.fsync, os.replace
+    monkeypatch.setattr(os, "fsync", lambda fd: (events.append("fsync"), real_fsync(fd))[1])
+    monkeypatch.setattr(os, "replace", lambda a, b: (events.append("replace"), real_replace(a, b))[1])
+    save({"w": np.ones(2)}, tmp_path / "w.npz")
+    assert events[:2] == ["fsync", "replace"]
+
+
+# ---- damaged and foreign files -------------------------------------------------------
+
+
+def saved_bytes(tmp_path):
+    path = tmp_path / "good.npz"
+    save({"w": np.arange(6.0).reshape(2, 3), "b": np.array(3), "e": np.zeros((0, 2), np.float32)}, path)
+    return path.read_bytes()
+
+
+def assert_load_refuses(path, *words):
+    with pytest.raises(ValueError) as info:
+        load(path)
+    message = str(info.value)
+    assert str(path) in message
+    for word in words:
+        assert word in message
+
+
+def test_truncated_file(tmp_path):
+    raw = saved_bytes(tmp_path)
+    path = tmp_path / "cut.npz"
+    # every length near the end, where the zip directory lives; a sample of the rest
+    for length in [*range(0, len(raw) - 200, 7), *range(len(raw) - 200, len(raw))]:
+        path.write_bytes(raw[:length])
+        assert_load_refuses(path)
+
+
+def test_every_single_bit_flip_is_caught_or_harmless(tmp_path):
+    raw = saved_bytes(tmp_path)
+    good = load(tmp_path / "good.npz")
+    path = tmp_path / "flipped.npz"
+    caught = 0
+    for i in range(len(raw)):
+        for bit in (0x01, 0x80):
+            damaged = bytearray(raw)
+            damaged[i] ^= bit
+            path.write_bytes(bytes(damaged))
+            try:
+                loaded = load(path)
+            except ValueError as err:
+                assert str(path) in str(err)
+                caught += 1
+            else:  # only bytes that carry no meaning (timestamps, attributes) may change
+                assert_same_arrays(loaded, good)
+    assert caught > len(raw)  # most bytes matter
+
+
+def test_random_bytes_and_text(tmp_path):
+    path = tmp_path / "noise.npz"
+    path.write_bytes(np.random.default_rng(0).bytes(500))
+    assert_load_refuses(path, "not a readable")
+    path.write_text("w,b\n1,2\n")
+    assert_load_refuses(path)
+    path.write_bytes(b"")
+    assert_load_refuses(path)
+
+
+def test_a_plain_npy_file_is_refused(tmp_path):
+    path = tmp_path / "array.npy"
+    np.save(path, np.arange(3))
+    assert_load_refuses(path)
+
+
+def test_zip_with_other_members_is_refused(tmp_path):
+    path = tmp_path / "foreign.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("readme.txt", "hello")
+    assert_load_refuses(path, "readme.txt")
+
+
+def test_newer_format_version_is_refused(tmp_path):
+    path = tmp_path / "future.npz"
+    np.savez(path, **{FORMAT_KEY: np.array([2, 1]), "w": np.ones(1)})
+    assert_load_refuses(path, "version 2")
+
+
+def test_missing_members_are_detected_by_the_count(tmp_path):
+    path = tmp_path / "short.npz"
+    np.savez(path, **{FORMAT_KEY: np.array([1, 3]), "w": np.ones(1)})
+    assert_load_refuses(path, "3 arrays")
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match="absent.npz"):
+        load(tmp_path / "absent.npz")
+
+
+# ---- nothing is ever unpickled -------------------------------------------------------
+
+
+class TouchOnUnpickle:
+    """Unpickling this creates a file: the evidence that code ran."""
+
+    def __init__(self, marker):
+        self.marker = pathlib.Path(marker)
+
+    def __reduce__(self):
+        return (pathlib.Path.touch, (self.marker,))
+
+
+def test_the_payload_would_run_if_unpickled(tmp_path):
+    control = tmp_path / "control"
+    pickle.loads(pickle.dumps(TouchOnUnpickle(control)))
+    assert control.exists()  # so the tests below can tell
+
+
+def test_pickle_file_is_refused_without_unpickling(tmp_path):
+    marker = tmp_path / "pwned"
+    path = tmp_path / "evil.npz"
+    path.write_bytes(pickle.dumps({"w": TouchOnUnpickle(marker)}))
+    assert_load_refuses(path)
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("with_marker", [False, True])
+def test_npz_with_pickled_object_array_is_refused_without_unpickling(tmp_path, with_marker):
+    marker = tmp_path / "pwned"
+    path = tmp_path / "evil.npz"
+    extra = {FORMAT_KEY: np.array([1, 2])} if with_marker else {}
+    evil = np.array([TouchOnUnpickle(marker)], dtype=object)
+    np.savez(path, **extra, w=np.ones(2), evil=evil, allow_pickle=True)
+    assert_load_refuses(path, "evil")
+    assert not marker.exists()
+    # the same file would run the payload in a pickle-allowing reader
+    with np.load(path, allow_pickle=True) as npz:
+        npz["evil"]
+    assert marker.exists()
+
+
+def test_load_never_calls_pickle(tmp_path, monkeypatch):
+    def forbidden(*args, **kwargs):
+        raise AssertionError("load() must never unpickle")
+
+    monkeypatch.setattr(pickle, "load", forbidden)
+    monkeypatch.setattr(pickle, "loads", forbidden)
+    save({"w": np.ones(3)}, tmp_path / "w.npz")
+    np.testing.assert_array_equal(nn.serialization.load(tmp_path / "w.npz")["w"], np.ones(3))
