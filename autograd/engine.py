@@ -17,6 +17,7 @@ The driver visits nodes in reverse topological order, so a node's gradient is co
 from __future__ import annotations
 
 import functools
+import gc
 import threading
 
 __all__ = [
@@ -235,6 +236,10 @@ def topological_order(roots):
 def run_backward(roots, root_grads, *, retain_graph=False, create_graph=False, capture=None, on_node=None):
     """Apply the chain rule from ``roots`` (seeded with ``root_grads``) down to the leaves.
 
+    A node is processed once every consumer has sent it its share, so its gradient is the
+    complete sum over paths (Kahn's order: count each node's consumers first, then release a
+    node when the count reaches zero; no recursion, no sort).
+
     ``capture`` (used by :func:`autograd.grad`) maps nodes to ``None``; their total gradients
     are stored there instead of leaves accumulating into ``.grad``. ``on_node(node, grad)``
     is called with every node's total gradient as it is reached (the drawings use it).
@@ -244,33 +249,55 @@ def run_backward(roots, root_grads, *, retain_graph=False, create_graph=False, c
     pending = {}
     for root, grad in zip(roots, root_grads):
         pending[root] = grad if root not in pending else pending[root] + grad
-    order = topological_order(list(pending))
+    consumers = dict.fromkeys(pending, 0)
+    stack = list(pending)
+    while stack:
+        for parent in stack.pop()._parents:
+            if parent is None:
+                continue
+            count = consumers.get(parent)
+            if count is None:
+                consumers[parent] = 1
+                stack.append(parent)
+            else:
+                consumers[parent] = count + 1
+    ready = [root for root in pending if consumers[root] == 0]
     previous_mode = _state.enabled
     _state.enabled = create_graph
     check_finite = _state.anomaly
+    # The graph holds no reference cycles, so the collector would find nothing to free here;
+    # pausing it saves it from walking a large live graph while backward allocates gradients.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        for node in order:
+        while ready:
+            node = ready.pop()
+            parents = node._parents
             grad = pending.pop(node, None)
-            if grad is None:  # no path from the roots carries a gradient here
-                continue
-            if on_node is not None:
-                on_node(node, grad)
-            if capture is not None:
-                if node in capture:
+            if grad is not None:  # None: no path from the roots carries a gradient here
+                if on_node is not None:
+                    on_node(node, grad)
+                if capture is not None and node in capture:
                     capture[node] = grad
-                if not node._parents:  # grad() leaves .grad alone
-                    continue
-            parent_grads = node._backprop(grad, retain_graph)
-            if check_finite:
-                _check_finite(node, parent_grads)
-            for parent, parent_grad in zip(node._parents, parent_grads):
-                if parent is None or parent_grad is None:
-                    continue
-                known = pending.get(parent)
-                # a node used by several consumers sums their contributions (a + a, shared nodes)
-                pending[parent] = parent_grad if known is None else known + parent_grad
+                if capture is None or parents:  # grad() leaves .grad alone
+                    parent_grads = node._backprop(grad, retain_graph)
+                    if check_finite:
+                        _check_finite(node, parent_grads)
+                    for parent, parent_grad in zip(parents, parent_grads):
+                        if parent is not None and parent_grad is not None:
+                            known = pending.get(parent)
+                            # a node used by several consumers sums their contributions (a + a)
+                            pending[parent] = parent_grad if known is None else known + parent_grad
+            for parent in parents:
+                if parent is not None:
+                    count = consumers[parent] - 1
+                    consumers[parent] = count
+                    if count == 0:
+                        ready.append(parent)
     finally:
         _state.enabled = previous_mode
+        if collecting:
+            gc.enable()
 
 
 def _check_finite(node, parent_grads):

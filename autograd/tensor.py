@@ -406,7 +406,7 @@ def _seed_gradient(output, gradient, where):
                 f"{where}: the output has shape {output.shape}, so a gradient is needed; pass "
                 "gradient=... of that shape (or reduce the output to one value, e.g. with .sum())"
             )
-        return np.ones(output.shape, dtype=output.dtype)
+        return np.array(1, dtype=output.dtype).reshape(output.shape)  # np.ones is slower for one element
     if isinstance(gradient, Tensor) and gradient.requires_grad:
         seed = gradient  # a differentiable seed (double backward through grad_outputs)
     else:
