@@ -62,14 +62,25 @@ def _scatter_add(grad, index, shape):
 
 
 def _elementwise(ufunc, name, a, b):
-    """Apply a binary ufunc, turning NumPy's broadcast error into one that names the op."""
+    """Apply a binary ufunc, turning NumPy's broadcast error into one that names the op.
+
+    NOTE: as in PyTorch, a 0-d float tensor does not upcast an n-d float tensor of another
+    precision (``t32 * Tensor(2.0)`` stays float32); each input's gradient keeps its dtype.
+    """
+    a, b = _data(a), _data(b)
+    if type(a) is np.ndarray and type(b) is np.ndarray and a.dtype != b.dtype:
+        if a.dtype.kind == "f" and b.dtype.kind == "f":
+            if a.ndim == 0 and b.ndim:
+                a = a.astype(b.dtype)
+            elif b.ndim == 0 and a.ndim:
+                b = b.astype(a.dtype)
     try:
-        return ufunc(_data(a), _data(b))
+        return ufunc(a, b)
     except ValueError as error:
         if "broadcast" not in str(error):
             raise
         raise ValueError(
-            f"{name}: shapes {_shape(a)} and {_shape(b)} cannot be broadcast together "
+            f"{name}: shapes {np.shape(a)} and {np.shape(b)} cannot be broadcast together "
             "(NumPy rules: trailing axes must be equal or 1)"
         ) from None
 

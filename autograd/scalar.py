@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 from . import engine
+from .engine import _state
 
 __all__ = ["Scalar"]
 
@@ -53,6 +54,8 @@ class Scalar:
         self.grad = 0.0
         self.label = label
         self.op = _op
+        if _parents and not _state.enabled:  # under no_grad() nothing is recorded
+            _parents = _local = ()
         self._parents = _parents  # the inputs of the operation that made this value
         self._local = _local  # d(this)/d(input), one number per input: what each edge carries
 

@@ -57,16 +57,18 @@ def _operand(value, like):
     """Coerce the other operand of ``like``'s operator.
 
     Tensors and Python numbers pass unchanged (NumPy keeps a float32 tensor float32 when
-    combined with a Python number). Lists and arrays become constants in ``like``'s float
-    dtype, so ``t32 * np.ones(3)`` stays float32 rather than silently upcasting.
+    combined with a Python number). Lists, arrays and NumPy scalars become constants, in
+    ``like``'s dtype when ``like`` is a float tensor, so ``t32 * np.ones(3)``, ``t32 * [1, 2]``
+    and ``t32 + np.float64(2)`` stay float32 rather than silently upcasting.
     """
-    if isinstance(value, Tensor) or isinstance(value, (int, float, bool)):
+    if isinstance(value, Tensor) or type(value) in (int, float, bool):
         return value
-    array = np.asarray(value.data if hasattr(value, "data") and not isinstance(value, np.ndarray) else value)
+    array = np.asarray(value)
     if array.dtype.kind not in "fiub":
         raise TypeError(f"cannot combine a Tensor with a value of dtype {array.dtype}")
-    if array.dtype.kind == "f" and like.data.dtype.kind == "f" and array.dtype != like.data.dtype:
-        array = array.astype(like.data.dtype)
+    dtype = like.data.dtype
+    if dtype.kind == "f" and array.dtype != dtype:
+        array = array.astype(dtype)
     return Tensor._make(array)
 
 

@@ -291,3 +291,21 @@ def test_item_tolist_numpy_and_repr():
     assert Tensor(2.5).item() == 2.5
     assert "requires_grad=True" in repr(Tensor([1.0], requires_grad=True))
     assert "grad_fn=<MulBackward>" in repr(Tensor([1.0], requires_grad=True) * 2)
+
+
+def test_constants_of_any_kind_keep_a_float32_tensor_float32():
+    t = Tensor(np.ones(3, dtype=np.float32), requires_grad=True)
+    mask = np.array([True, False, True])
+    for value in (t * [1, 2, 3], t * np.arange(3), t + np.float64(2.0), t * Tensor(2.0), t * mask):
+        assert value.dtype == np.float32
+    s = Tensor(2.0, requires_grad=True)  # a 0-d float64 tensor
+    (t * s).sum().backward()
+    assert t.grad.dtype == np.float32 and s.grad.dtype == np.float64
+    assert s.grad.item() == 3.0
+
+
+def test_scalar_respects_no_grad():
+    a = Scalar(2.0)
+    with autograd.no_grad():
+        b = a * 3
+    assert b.data == 6.0 and b._parents == ()
