@@ -11,6 +11,7 @@ from .function import Function
 from .functional import grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .scalar import Scalar
+from .viz import draw_graph
 
 __all__ = [
     "Tensor",
@@ -31,4 +32,5 @@ __all__ = [
     "where",
     "concatenate",
     "stack",
+    "draw_graph",
 ]

@@ -6,4 +6,5 @@ WORKLOADS = {
     "tensor_mlp": "float32 MLP training step (tiny, medium, large) vs hand-written NumPy",
     "op_overhead": "a + b and a @ b on (4, 4) float32: forward, and forward + backward",
     "memory": "peak RSS of 20 large-MLP steps, a fresh process per engine",
+    "drawing": "DOT source of a 10^4-node graph (absolute target: under a second)",
 }
