@@ -270,7 +270,7 @@ class Function:
             node = _NoGradContext() if parents is None else Node(cls, tuple(parents))
             result = cls.forward(node, *inputs, **options)
         else:
-            node = Node(cls, _NO_PARENTS if parents is None else tuple(parents))
+            node = Node(cls, (None,) * len(inputs) if parents is None else tuple(parents))
             _state.enabled = False  # forward's own Tensor operations are not part of the graph
             try:
                 result = cls.forward(node, *inputs, **options)
@@ -301,8 +301,6 @@ class Function:
             node.creation_trace = "".join(traceback.format_stack()[:-2])
         return out
 
-
-_NO_PARENTS = ()
 
 
 class _NoGradContext:

@@ -94,3 +94,22 @@ def test_forward_runs_without_recording():
     assert y.grad_fn.name == "Inner"
     y.backward()
     assert x.grad.item() == 2.0
+
+
+def test_needs_input_grad_has_one_entry_per_input_even_when_nothing_is_recorded():
+    seen = []
+
+    class Twice(Function):
+        @staticmethod
+        def forward(ctx, x, y):
+            seen.append(ctx.needs_input_grad)
+            return x.data * 2
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad * 2, None
+
+    Twice.apply(Tensor([1.0]), 3.0)
+    with autograd.no_grad():
+        Twice.apply(Tensor([1.0], requires_grad=True), 3.0)
+    assert seen == [(False, False), (False, False)]
