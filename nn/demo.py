@@ -1,7 +1,12 @@
-"""``chainrule demo``: train a small classifier on lecture 4's spiral and report its accuracy.
+"""``chainrule demo``: lecture 4's spiral, learnt by a two-layer ReLU network, and its graph drawn.
 
-Run it as ``chainrule demo`` or ``python -m nn.demo``. It works offline and needs no
-arguments.
+Run it as ``chainrule demo`` or ``python -m nn.demo``: it works offline and needs no arguments.
+It trains the classifier with a progress bar, prints its accuracy, and writes to a folder
+(``chainrule-demo/`` in the current directory unless ``--out`` says otherwise):
+
+* ``decision_boundary.png``: the three spiral arms and the regions the network assigns them;
+* ``graph_forward.svg`` and ``graph_backward.svg``: the trained network's loss graph, values
+  flowing forward and gradients flowing back, one box per layer call.
 """
 
 from __future__ import annotations
@@ -9,48 +14,103 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
 import autograd
-from autograd import Tensor
-from nn.data import make_spiral
+import nn
 
 
-def train_spiral(steps=300, hidden=100, lr=1.0, seed=0):
-    """Two-layer ReLU network, full-batch gradient descent on softmax cross-entropy.
+def train_spiral(n_per_class=100, hidden=100, steps=1000, lr=0.01, seed=0, progress=None):
+    """Train ``Linear(2, hidden) -> ReLU -> Linear(hidden, 3)`` on the spiral with Adam.
 
-    Returns the training accuracy.
+    The five steps of lecture 4's loop: ``output = model(X)``, ``J = loss(output, y)``,
+    ``model.zero_grad()`` (here the optimiser's), ``J.backward()``, ``optimiser.step()``.
+    Returns ``(model, X, y, accuracy)``.
 
-    >>> accuracy = train_spiral(steps=5, hidden=8)
-    >>> 0.0 <= accuracy <= 1.0
-    True
+    >>> model, X, y, accuracy = train_spiral(n_per_class=20, hidden=8, steps=5)
+    >>> X.shape, 0.0 <= accuracy <= 1.0
+    ((60, 2), True)
     """
-    X, y = make_spiral(100, n_classes=3, seed=seed)
-    rng = np.random.default_rng(seed)
-    w1 = Tensor(rng.standard_normal((2, hidden)) * 0.5, requires_grad=True)
-    b1 = Tensor(np.zeros(hidden), requires_grad=True)
-    w2 = Tensor(rng.standard_normal((hidden, 3)) * 0.1, requires_grad=True)
-    b2 = Tensor(np.zeros(3), requires_grad=True)
-    inputs, rows = Tensor(X), np.arange(len(y))
-    for _ in range(steps):
-        logits = (inputs @ w1 + b1).relu() @ w2 + b2
-        loss = -logits.log_softmax(axis=-1)[rows, y].mean()
+    X, y = nn.data.make_spiral(n_per_class, n_classes=3, seed=seed)
+    nn.init.manual_seed(seed)
+    model = nn.Sequential(nn.Linear(2, hidden), nn.ReLU(), nn.Linear(hidden, 3))
+    loss_fn = nn.CrossEntropyLoss()
+    optimiser = nn.optim.Adam(model.parameters(), lr=lr)
+    inputs = autograd.Tensor(X)
+    for _ in progress(range(steps)) if progress else range(steps):
+        output = model(inputs)
+        loss = loss_fn(output, y)
+        optimiser.zero_grad()
         loss.backward()
-        with autograd.no_grad():
-            for p in (w1, b1, w2, b2):
-                p.data -= lr * p.grad.data
-                p.grad = None
-    return float((logits.data.argmax(axis=1) == y).mean())
+        optimiser.step()
+    with autograd.no_grad():
+        accuracy = float((model(inputs).data.argmax(axis=1) == y).mean())
+    return model, X, y, accuracy
+
+
+def plot_decision_boundary(model, X, y, path):
+    """Colour the plane by the class the model predicts, with the data on top."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # a file, no screen needed
+    import matplotlib.pyplot as plt
+
+    xs = np.linspace(X[:, 0].min() - 0.2, X[:, 0].max() + 0.2, 300)
+    ys = np.linspace(X[:, 1].min() - 0.2, X[:, 1].max() + 0.2, 300)
+    grid_x, grid_y = np.meshgrid(xs, ys)
+    with autograd.no_grad():
+        scores = model(autograd.Tensor(np.c_[grid_x.ravel(), grid_y.ravel()])).data
+    figure, axes = plt.subplots(figsize=(5, 5))
+    axes.contourf(grid_x, grid_y, scores.argmax(axis=1).reshape(grid_x.shape), alpha=0.3, cmap="brg")
+    axes.scatter(X[:, 0], X[:, 1], c=y, s=12, cmap="brg", edgecolors="k", linewidths=0.3)
+    axes.set_title("spiral: decision regions of Linear-ReLU-Linear")
+    axes.set_aspect("equal")
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
+
+
+def draw_loss_graph(model, X, y, folder):
+    """Write the forward and backward drawings of the loss on a few points, one box per layer."""
+    loss = nn.CrossEntropyLoss()(model(autograd.Tensor(X[::60])), y[::60])
+    written = []
+    for mode in ("forward", "backward"):
+        drawing = autograd.draw_graph(loss, mode=mode, params=model, collapse_modules=True, rankdir="TB")
+        path = folder / f"graph_{mode}.svg"
+        path.write_bytes(drawing.pipe(format="svg"))
+        written.append(path)
+    return written
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="chainrule", description="chainrule: see the chain rule at work")
     parser.add_argument("command", nargs="?", default="demo", choices=["demo"])
-    parser.parse_args(argv)
+    parser.add_argument("--out", default="chainrule-demo", help="folder for the pictures (default: %(default)s)")
+    args = parser.parse_args(argv)
+    try:
+        from tqdm import tqdm
+    except ImportError:  # the progress bar is a nicety; the demo runs without it
+        tqdm = None
     start = time.perf_counter()
-    accuracy = train_spiral()
-    print(f"spiral (3 classes, 300 points), two-layer ReLU network: training accuracy {accuracy:.1%}")
+    print("Training Linear(2, 100) -> ReLU -> Linear(100, 3) on the spiral (3 classes, 300 points)")
+    model, X, y, accuracy = train_spiral(progress=tqdm)
+    print(f"training accuracy: {accuracy:.1%}")
+    folder = Path(args.out)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    try:
+        plot_decision_boundary(model, X, y, folder / "decision_boundary.png")
+        written.append(folder / "decision_boundary.png")
+    except ImportError:
+        print("matplotlib is not installed: no decision-boundary plot (pip install 'chainrule[demo]')")
+    try:
+        written += draw_loss_graph(model, X, y, folder)
+    except autograd.viz.RendererNotFoundError as error:
+        print(f"no graph drawings: {error}")
+    for path in written:
+        print(f"wrote {path}")
     print(f"done in {time.perf_counter() - start:.1f} s")
     return 0
 

@@ -1,0 +1,493 @@
+"""Activations and losses as functions of Tensors: what the modules of ``nn`` call.
+
+Most are one line of Tensor operations, so their gradients (and second derivatives) come
+from the engine. Two are fused :class:`autograd.Function` s, for speed and for the exact
+gradient at a kink: :func:`cross_entropy` (log-softmax and pick in one step, backward
+``softmax - onehot``) and :func:`binary_cross_entropy_with_logits` (backward
+``sigmoid(x) - y``). Their backward rules are Tensor operations too, so double backward works.
+
+Inputs may be Tensors, arrays or lists; losses take ``reduction="mean" | "sum" | "none"``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+import autograd
+from autograd import Tensor
+
+from . import init as _init
+
+__all__ = [
+    "relu",
+    "leaky_relu",
+    "prelu",
+    "elu",
+    "sigmoid",
+    "tanh",
+    "softmax",
+    "log_softmax",
+    "step",
+    "linear",
+    "dropout",
+    "mse_loss",
+    "l1_loss",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "nll_loss",
+]
+
+
+def _tensor(x):
+    return x if isinstance(x, Tensor) else Tensor(x)
+
+
+def _target(target, like):
+    """A constant (a target, an input array) as a Tensor in ``like``'s float dtype."""
+    if isinstance(target, Tensor):
+        return target
+    array = np.asarray(target)
+    if array.dtype.kind in "fiub" and like.dtype.kind == "f":
+        array = array.astype(like.dtype, copy=False)
+    return Tensor(array)
+
+
+# --------------------------------------------------------------------------- activations
+def relu(x):
+    """f(x) = max(0, x);  f'(x) = 1 if x > 0 else 0.
+
+    NOTE: relu'(0) = 0, as in PyTorch.
+
+    >>> import nn
+    >>> nn.functional.relu([-1.0, 0.0, 2.0])
+    Tensor([0., 0., 2.])
+    """
+    return _tensor(x).relu()
+
+
+def leaky_relu(x, negative_slope=0.01):
+    """f(x) = x if x > 0 else slope * x (= max(slope x, x) for slope < 1);  f'(x) = 1 if x > 0 else slope.
+
+    NOTE: at x = 0 the gradient is ``slope``, as in PyTorch (not a shared tie).
+
+    >>> import nn
+    >>> nn.functional.leaky_relu([-2.0, 3.0], negative_slope=0.1)
+    Tensor([-0.2,  3. ])
+    """
+    x = _tensor(x)
+    return autograd.where(x > 0, x, x * negative_slope)
+
+
+def prelu(x, weight):
+    """f(x) = x if x > 0 else a * x, with a learnable slope ``weight`` (one, or one per channel).
+
+    df/dx = 1 if x > 0 else a;  df/da = 0 if x > 0 else x. With several slopes, slope ``c``
+    applies to channel ``c`` of axis 1 (axis 0 of a 1-d input), as in PyTorch.
+
+    >>> import autograd, nn
+    >>> nn.functional.prelu(autograd.Tensor([-2.0, 3.0]), autograd.Tensor([0.25]))
+    Tensor([-0.5,  3. ])
+    """
+    x, weight = _tensor(x), _tensor(weight)
+    if weight.size != 1:
+        axis = 1 if x.ndim >= 2 else 0
+        if x.ndim == 0 or x.shape[axis] != weight.size:
+            raise ValueError(
+                f"prelu: {weight.size} slopes need an input with {weight.size} channels on axis {axis}, "
+                f"got input shape {x.shape}"
+            )
+        weight = weight.reshape((-1,) + (1,) * (x.ndim - axis - 1))
+    return autograd.where(x > 0, x, x * weight)
+
+
+def elu(x, alpha=1.0):
+    """f(x) = x if x > 0 else alpha (e^x - 1);  f'(x) = 1 if x > 0 else alpha e^x.
+
+    NOTE: e^x is taken of min(x, 0), so large positive inputs do not overflow (and their
+    unused branch gets no 0 * inf gradient).
+
+    >>> import nn
+    >>> nn.functional.elu([-1.0, 2.0])
+    Tensor([-0.63212056,  2.        ])
+    """
+    x = _tensor(x)
+    positive = x > 0
+    negative_part = autograd.where(positive, 0.0, x)
+    return autograd.where(positive, x, (negative_part.exp() - 1) * alpha)
+
+
+def sigmoid(x):
+    """f(x) = 1 / (1 + e^-x);  f'(x) = f(x) (1 - f(x)).
+
+    >>> import nn
+    >>> nn.functional.sigmoid([0.0])
+    Tensor([0.5])
+    """
+    return _tensor(x).sigmoid()
+
+
+def tanh(x):
+    """f(x) = tanh x;  f'(x) = 1 - f(x)^2.
+
+    >>> import nn
+    >>> nn.functional.tanh([0.0])
+    Tensor([0.])
+    """
+    return _tensor(x).tanh()
+
+
+def softmax(x, dim=-1):
+    """f(x)_i = e^(x_i) / sum_j e^(x_j) along ``dim``;  df_i/dx_j = f_i (1[i = j] - f_j).
+
+    >>> import nn
+    >>> nn.functional.softmax([1.0, 1.0])
+    Tensor([0.5, 0.5])
+    """
+    return _tensor(x).softmax(axis=dim)
+
+
+def log_softmax(x, dim=-1):
+    """f(x)_i = x_i - log sum_j e^(x_j) along ``dim``, stable for large inputs.
+
+    >>> import nn
+    >>> nn.functional.log_softmax([0.0, 0.0])
+    Tensor([-0.69314718, -0.69314718])
+    """
+    return _tensor(x).log_softmax(axis=dim)
+
+
+def step(x):
+    """The perceptron's step: f(x) = 1 if x > 0 else 0.
+
+    NOTE: its derivative is 0 almost everywhere, so it passes no gradient: the result never
+    requires grad (train a perceptron with its own rule, or use sigmoid).
+
+    >>> import autograd, nn
+    >>> y = nn.functional.step(autograd.Tensor([-1.0, 0.0, 2.0], requires_grad=True))
+    >>> y, y.requires_grad
+    (Tensor([0., 0., 1.]), False)
+    """
+    x = _tensor(x)
+    dtype = x.dtype if x.dtype.kind == "f" else autograd.get_default_dtype()
+    return Tensor((x.data > 0).astype(dtype))
+
+
+# --------------------------------------------------------------------------- layers
+def linear(x, weight, bias=None):
+    """y = x W^T + b, with ``weight`` W of shape (out, in) and ``bias`` b of shape (out,).
+
+    dy/dx = W, dy/dW = x (summed over the batch), dy/db = 1.
+
+    >>> import autograd, nn
+    >>> nn.functional.linear(autograd.Tensor([[1.0, 2.0]]), autograd.Tensor([[1.0, 1.0]]), autograd.Tensor([0.5]))
+    Tensor([[3.5]])
+    """
+    weight = _tensor(weight)
+    x = _target(x, weight)  # an array input takes the layer's dtype, as Tensor operators do
+    if weight.ndim != 2:
+        raise ValueError(f"linear: the weight must be 2-d (out_features, in_features), got shape {weight.shape}")
+    if x.ndim == 0 or x.shape[-1] != weight.shape[1]:
+        raise ValueError(
+            f"linear: the input's last axis must have in_features = {weight.shape[1]} values, "
+            f"got input shape {x.shape} (weight shape {weight.shape})"
+        )
+    out = x @ weight.T
+    return out if bias is None else out + bias
+
+
+def dropout(x, p=0.5, training=True, generator=None):
+    """Inverted dropout: zero each element with probability ``p``, scale the rest by 1 / (1 - p).
+
+    f(x) = x * m / (1 - p) with m ~ Bernoulli(1 - p), so E[f(x)] = x and evaluation needs no
+    rescaling; with ``training=False`` (or p = 0) f(x) = x. Masks come from ``generator`` or
+    the default generator of :mod:`nn.init` (seed it with ``nn.init.manual_seed``).
+
+    >>> import autograd, nn
+    >>> out = nn.functional.dropout(autograd.Tensor([1.0] * 1000), p=0.5)
+    >>> sorted(set(out.data.tolist()))
+    [0.0, 2.0]
+    >>> nn.functional.dropout(autograd.Tensor([1.0, 2.0]), p=0.5, training=False)
+    Tensor([1., 2.])
+    """
+    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
+        raise ValueError(f"dropout probability has to be between 0 and 1, got p={p!r}")
+    x = _tensor(x)
+    if not training or p == 0:
+        return x
+    if p == 1:
+        return x * 0.0
+    rng = _init.default_generator() if generator is None else generator
+    keep = rng.random(x.shape) >= p
+    return x * (keep / (1 - p)).astype(x.dtype)
+
+
+# --------------------------------------------------------------------------- losses
+def _reduce(loss, reduction, where):
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    if reduction == "none":
+        return loss
+    raise ValueError(f"{where}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+
+
+def _check_reduction(reduction, where):
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{where}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+
+
+def _same_shape(input, target, where):
+    if input.shape != target.shape:
+        raise ValueError(
+            f"{where}: input shape {input.shape} and target shape {target.shape} differ; broadcasting "
+            "them would compare every prediction with every target. Reshape one to match "
+            "(e.g. target.reshape(input.shape))"
+        )
+
+
+def mse_loss(input, target, reduction="mean"):
+    """Mean squared error: l_i = (x_i - y_i)^2, then the mean (or sum) over all elements.
+
+    dl_i/dx_i = 2 (x_i - y_i). (Lecture 2's quadratic loss 1/2 sum (y - y_hat)^2 is
+    ``mse_loss(..., reduction="sum") / 2``.)
+
+    >>> import nn
+    >>> nn.functional.mse_loss([1.0, 3.0], [0.0, 0.0])
+    Tensor(5.)
+    """
+    _check_reduction(reduction, "mse_loss")
+    input = _tensor(input)
+    target = _target(target, input)
+    _same_shape(input, target, "mse_loss")
+    return _reduce((input - target) ** 2, reduction, "mse_loss")
+
+
+def l1_loss(input, target, reduction="mean"):
+    """Mean absolute error: l_i = |x_i - y_i|;  dl_i/dx_i = sign(x_i - y_i) (0 at a tie).
+
+    >>> import nn
+    >>> nn.functional.l1_loss([1.0, -3.0], [0.0, 0.0])
+    Tensor(2.)
+    """
+    _check_reduction(reduction, "l1_loss")
+    input = _tensor(input)
+    target = _target(target, input)
+    _same_shape(input, target, "l1_loss")
+    return _reduce((input - target).abs(), reduction, "l1_loss")
+
+
+_LOG_FLOOR = math.exp(-100.0)  # log(p) is clamped at -100, as in PyTorch: log(max(p, e^-100))
+
+
+def binary_cross_entropy(input, target, reduction="mean"):
+    """Binary cross-entropy of probabilities p: l_i = -(y_i log p_i + (1 - y_i) log(1 - p_i)).
+
+    dl_i/dp_i = (p_i - y_i) / (p_i (1 - p_i)). It is the negative log-likelihood of
+    Bernoulli labels (lecture 5's coins).
+
+    NOTE: each log is clamped at -100 as in PyTorch, so p = 0 or 1 gives a finite loss
+    (and a zero, not NaN, gradient there). Feeding logits? Use
+    :func:`binary_cross_entropy_with_logits`, which is also stable.
+
+    >>> import nn
+    >>> nn.functional.binary_cross_entropy([0.5] * 20, [1.0] * 20, reduction="sum")  # 20 log 2
+    Tensor(13.86294361)
+    """
+    _check_reduction(reduction, "binary_cross_entropy")
+    input = _tensor(input)
+    target = _target(target, input)
+    _same_shape(input, target, "binary_cross_entropy")
+    if input.size and not (input.data.min() >= 0 and input.data.max() <= 1):
+        raise ValueError(
+            "binary_cross_entropy: every input must be a probability in [0, 1], got values in "
+            f"[{input.data.min():.4g}, {input.data.max():.4g}]; for raw scores (logits) use "
+            "binary_cross_entropy_with_logits"
+        )
+    log_p = input.clip(_LOG_FLOOR, None).log()
+    log_not_p = (1 - input).clip(_LOG_FLOOR, None).log()
+    return _reduce(-(target * log_p + (1 - target) * log_not_p), reduction, "binary_cross_entropy")
+
+
+class BCEWithLogits(autograd.Function):
+    """l(x, y) = -(y log sigmoid(x) + (1 - y) log(1 - sigmoid(x))) = max(x, 0) - x y + log(1 + e^-|x|).
+
+    dl/dx = sigmoid(x) - y,  dl/dy = -x.
+
+    NOTE: fused for stability and for the exact gradient at x = 0: composed of max and |x|,
+    it would pick up their kinks' conventions and give -y instead of 1/2 - y there.
+    """
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        x, y = x.data, y.data
+        return np.maximum(x, 0) - x * y + np.log1p(np.exp(-np.abs(x)))
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        need_x, need_y = ctx.needs_input_grad
+        return ((x.sigmoid() - y) * grad if need_x else None), (-x * grad if need_y else None)
+
+
+def binary_cross_entropy_with_logits(input, target, reduction="mean"):
+    """Binary cross-entropy of ``sigmoid(input)``, computed from the logits without overflow.
+
+    l_i = max(x_i, 0) - x_i y_i + log(1 + e^-|x_i|);  dl_i/dx_i = sigmoid(x_i) - y_i.
+    Logits of +-1000 give finite losses and gradients.
+
+    >>> import nn
+    >>> loss = nn.functional.binary_cross_entropy_with_logits([0.0, 1000.0, -1000.0], [1.0, 1.0, 1.0], reduction="none")
+    >>> loss.data.round(4).tolist()
+    [0.6931, 0.0, 1000.0]
+    """
+    _check_reduction(reduction, "binary_cross_entropy_with_logits")
+    input = _tensor(input)
+    target = _target(target, input)
+    _same_shape(input, target, "binary_cross_entropy_with_logits")
+    return _reduce(BCEWithLogits.apply(input, target), reduction, "binary_cross_entropy_with_logits")
+
+
+def _class_axis(input, where):
+    if input.ndim == 0:
+        raise ValueError(f"{where}: the input needs a class axis, got a 0-d tensor")
+    return 1 if input.ndim >= 2 else 0
+
+
+def _class_target(input, target, ignore_index, where):
+    """Check integer class targets against ``input`` (N, C, ...) or (C,); return them as an int array."""
+    axis = _class_axis(input, where)
+    classes = input.shape[axis]
+    labels = np.asarray(target.data if isinstance(target, Tensor) else target)
+    expected = input.shape[:axis] + input.shape[axis + 1 :]
+    if labels.dtype.kind not in "iu":
+        hint = ""
+        if labels.dtype.kind == "f" and labels.shape == expected:
+            hint = " (they look like labels stored as floats: use target.astype(np.int64))"
+        raise TypeError(
+            f"{where}: the target must hold integer class indices, got dtype {labels.dtype}{hint}"
+        )
+    if labels.shape != expected:
+        raise ValueError(
+            f"{where}: input of shape {input.shape} ({classes} classes on axis {axis}) needs a target of "
+            f"shape {expected}, one class index per sample, got target shape {labels.shape}"
+        )
+    valid = labels != ignore_index
+    bad = valid & ((labels < 0) | (labels >= classes))
+    if bad.any():
+        raise IndexError(
+            f"{where}: target value {labels[bad].flat[0]} is out of range: with {classes} classes "
+            f"(input shape {input.shape}) a target must be in [0, {classes - 1}]"
+        )
+    return labels, valid, axis
+
+
+def _pick_index(labels, axis):
+    """Integer-array index that takes, for each sample, its label's entry along the class axis."""
+    if axis == 0:
+        return (labels,)
+    grids = np.indices(labels.shape, sparse=True)
+    return (grids[0], labels) + tuple(grids[1:])
+
+
+def _loss_scale(grad, valid, reduction, axis):
+    """dL/d(per-sample loss): what each sample's loss gets from the reduced loss's gradient."""
+    if reduction == "none":
+        return (grad * valid).reshape(grad.shape[:axis] + (1,) + grad.shape[axis:])
+    scale = valid.reshape(valid.shape[:axis] + (1,) + valid.shape[axis:])
+    if reduction == "mean":
+        scale = scale / max(int(valid.sum()), 1)
+    return grad * scale
+
+
+class CrossEntropy(autograd.Function):
+    """L = reduce over samples of -log softmax(x)_y, from logits ``x`` and integer labels ``y``.
+
+    dL/dx = (softmax(x) - onehot(y)) * (1/N for the mean, 1 for the sum), the lecture's
+    ``dscores = p - onehot(y)``.
+
+    NOTE: fused for speed (one log-softmax, no index scatter in backward). The backward rule
+    is Tensor operations on the saved logits, so it is differentiable again.
+    """
+
+    @staticmethod
+    def forward(ctx, logits, labels, valid, axis, reduction):
+        x = logits.data
+        shifted = x - x.max(axis=axis, keepdims=True)
+        exp = np.exp(shifted)
+        total = exp.sum(axis=axis, keepdims=True)
+        index = _pick_index(np.where(valid, labels, 0), axis)  # an ignored label may be out of range
+        losses = (np.log(total).squeeze(axis) - shifted[index]) * valid
+        if any(ctx.needs_input_grad):
+            onehot = np.zeros_like(x)
+            onehot[index] = 1.0
+            ctx.save_for_backward(logits, exp / total, onehot)
+            ctx.valid, ctx.axis, ctx.reduction = valid, axis, reduction
+        if reduction == "none":
+            return losses
+        total_loss = losses.sum()
+        return total_loss / max(int(valid.sum()), 1) if reduction == "mean" else total_loss
+
+    @staticmethod
+    def backward(ctx, grad):
+        logits, probs, onehot = ctx.saved_tensors
+        if autograd.is_grad_enabled():  # create_graph: softmax must stay a function of the logits
+            probs = logits.softmax(axis=ctx.axis)
+        return _loss_scale(grad, ctx.valid, ctx.reduction, ctx.axis) * (probs - onehot), None
+
+
+def cross_entropy(input, target, reduction="mean", ignore_index=-100):
+    """Softmax cross-entropy: l_n = -log(e^(x_n,y_n) / sum_c e^(x_n,c)) = -log_softmax(x_n)_(y_n).
+
+    ``input``: logits of shape (N, C) (or (C,), or (N, C, d1, ...)); ``target``: integer class
+    indices of shape (N,) (or (), or (N, d1, ...)). Equals ``nll_loss(log_softmax(input, 1),
+    target)``; apply no softmax before it. dl_n/dx_n = softmax(x_n) - onehot(y_n). Samples whose
+    target is ``ignore_index`` count for nothing (and not in the mean's N). A float ``target``
+    of the input's shape is taken as class probabilities: l_n = -sum_c t_n,c log_softmax(x_n)_c.
+
+    >>> import autograd, nn
+    >>> scores = autograd.Tensor([[-2.85, 0.86, 0.28]], requires_grad=True)
+    >>> loss = nn.functional.cross_entropy(scores, [2])
+    >>> round(loss.item(), 2)
+    1.04
+    >>> loss.backward()
+    >>> scores.grad.data.round(3)  # p - onehot(y)
+    array([[ 0.015,  0.631, -0.647]])
+    """
+    _check_reduction(reduction, "cross_entropy")
+    input = _tensor(input)
+    raw_target = target.data if isinstance(target, Tensor) else np.asarray(target)
+    if raw_target.dtype.kind == "f" and raw_target.shape == input.shape and input.ndim >= 1:
+        axis = _class_axis(input, "cross_entropy")
+        per_sample = -(_target(target, input) * input.log_softmax(axis=axis)).sum(axis=axis)
+        return _reduce(per_sample, reduction, "cross_entropy")
+    labels, valid, axis = _class_target(input, raw_target, ignore_index, "cross_entropy")
+    return CrossEntropy.apply(input, labels, valid=valid, axis=axis, reduction=reduction)
+
+
+def nll_loss(input, target, reduction="mean", ignore_index=-100):
+    """Negative log-likelihood of log-probabilities: l_n = -x_n,(y_n) (input from log_softmax).
+
+    ``input`` (N, C) (or (C,), or (N, C, d1, ...)), ``target`` integer class indices (N,)
+    (or (), or (N, d1, ...)); dl_n/dx_n,c = -1 if c = y_n else 0. Samples whose target is
+    ``ignore_index`` count for nothing (and not in the mean's N).
+
+    >>> import autograd, nn
+    >>> log_p = autograd.Tensor([[0.25, 0.75]]).log()
+    >>> round(nn.functional.nll_loss(log_p, [1]).item(), 4)  # -log 0.75
+    0.2877
+    """
+    _check_reduction(reduction, "nll_loss")
+    input = _tensor(input)
+    labels, valid, axis = _class_target(input, target, ignore_index, "nll_loss")
+    picked = input[_pick_index(np.where(valid, labels, 0), axis)]
+    if valid.all():
+        return _reduce(-picked, reduction, "nll_loss")
+    losses = -picked * valid.astype(input.dtype)
+    if reduction == "mean":
+        return losses.sum() * (1.0 / max(int(valid.sum()), 1))
+    return _reduce(losses, reduction, "nll_loss")

@@ -1,0 +1,176 @@
+"""Layers: Linear, Identity, Flatten, Dropout and lecture 3's Maxout."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from autograd import get_default_dtype
+
+from . import functional as F
+from . import init
+from .module import Module, Parameter
+
+__all__ = ["Linear", "Identity", "Flatten", "Dropout", "Maxout"]
+
+
+def _check_features(name, value, where):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{where}: {name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def _float_dtype(dtype, where):
+    dtype = get_default_dtype() if dtype is None else np.dtype(dtype)
+    if dtype.kind != "f":
+        raise TypeError(f"{where}: dtype must be a float dtype, got {dtype}")
+    return dtype
+
+
+class Linear(Module):
+    """Affine map y = x W^T + b, with ``weight`` W of shape (out_features, in_features).
+
+    dy/dx = W, dy/dW = x, dy/db = 1. The layout matches ``torch.nn.Linear``, so state dicts
+    load into each other. Initialised like PyTorch: W and b from U(-k, k), k = 1/sqrt(in_features)
+    (``kaiming_uniform_`` with a = sqrt(5)). ``dtype`` defaults to the default float dtype.
+
+    >>> import autograd, nn
+    >>> layer = nn.Linear(4, 3)
+    >>> layer.weight.shape, layer.bias.shape
+    ((3, 4), (3,))
+    >>> layer(autograd.Tensor([[1.0, 2.0, 3.0, 4.0]])).shape
+    (1, 3)
+    """
+
+    def __init__(self, in_features, out_features, bias=True, dtype=None):
+        super().__init__()
+        self.in_features = _check_features("in_features", in_features, "Linear")
+        self.out_features = _check_features("out_features", out_features, "Linear")
+        dtype = _float_dtype(dtype, "Linear")
+        self.weight = Parameter(np.zeros((self.out_features, self.in_features), dtype=dtype))
+        self.bias = Parameter(np.zeros(self.out_features, dtype=dtype)) if bias else None
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """Draw fresh values with PyTorch's default initialisation (see the class docstring)."""
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            bound = 1 / math.sqrt(self.in_features)
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, x):
+        return F.linear(x, self.weight, self.bias)
+
+    def extra_repr(self):
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+class Identity(Module):
+    """f(x) = x: a placeholder layer (e.g. to switch a part of a model off).
+
+    >>> import autograd, nn
+    >>> nn.Identity()(autograd.Tensor([1.0, 2.0]))
+    Tensor([1., 2.])
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__()  # like PyTorch, any arguments are accepted and ignored
+
+    def forward(self, x):
+        return x
+
+
+class Flatten(Module):
+    """Merge the axes ``start_dim`` .. ``end_dim`` (inclusive) into one; the gradient is reshaped back.
+
+    The default keeps the batch axis: (N, 8, 8) -> (N, 64).
+
+    >>> import autograd, nn
+    >>> nn.Flatten()(autograd.Tensor([[[1.0, 2.0], [3.0, 4.0]]])).shape
+    (1, 4)
+    """
+
+    def __init__(self, start_dim=1, end_dim=-1):
+        super().__init__()
+        self.start_dim, self.end_dim = start_dim, end_dim
+
+    def forward(self, x):
+        shape = x.shape
+        if not shape:
+            return x.reshape(1)
+        start, end = self.start_dim % len(shape), self.end_dim % len(shape)
+        if not (-len(shape) <= self.start_dim < len(shape) and -len(shape) <= self.end_dim < len(shape)) or start > end:
+            raise ValueError(
+                f"Flatten(start_dim={self.start_dim}, end_dim={self.end_dim}) does not fit an input of shape {shape}"
+            )
+        merged = int(np.prod(shape[start : end + 1]))
+        return x.reshape(shape[:start] + (merged,) + shape[end + 1 :])
+
+    def extra_repr(self):
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Dropout(Module):
+    """Inverted dropout in training mode: zero each element with probability ``p``, scale the rest by 1/(1-p).
+
+    In eval mode (``model.eval()``) it is the identity. See :func:`nn.functional.dropout`.
+
+    >>> import autograd, nn
+    >>> layer = nn.Dropout(p=0.5)
+    >>> x = autograd.Tensor([1.0, 2.0, 3.0])
+    >>> sorted(set(layer(autograd.Tensor([1.0] * 100)).data.tolist()))
+    [0.0, 2.0]
+    >>> layer.eval()(x)
+    Tensor([1., 2., 3.])
+    """
+
+    def __init__(self, p=0.5):
+        super().__init__()
+        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
+            raise ValueError(f"Dropout: p is the probability of zeroing an element, between 0 and 1, got {p!r}")
+        self.p = float(p)
+
+    def forward(self, x):
+        return F.dropout(x, self.p, training=self.training)
+
+    def extra_repr(self):
+        return f"p={self.p}"
+
+
+class Maxout(Module):
+    """Maxout (lecture 3): out_j = max over k of (w_jk . x + b_jk), ``pieces`` affine maps per output.
+
+    ``weight`` has shape (out_features * pieces, in_features), row ``j * pieces + k`` being
+    piece ``k`` of output ``j``; ``bias`` (out_features * pieces,). The gradient reaches only
+    the maximal piece; tied pieces share it equally. Initialised like :class:`Linear`.
+
+    >>> import autograd, nn
+    >>> layer = nn.Maxout(2, 1, pieces=2)
+    >>> with autograd.no_grad():
+    ...     layer.weight.data[...] = [[1.0, 0.0], [0.0, 1.0]]
+    ...     layer.bias.data[...] = 0.0
+    >>> layer(autograd.Tensor([[3.0, -1.0], [0.0, 2.0]]))  # max(x1, x2)
+    Tensor([[3.],
+            [2.]], grad_fn=<MaxBackward>)
+    """
+
+    def __init__(self, in_features, out_features, pieces, dtype=None):
+        super().__init__()
+        self.in_features = _check_features("in_features", in_features, "Maxout")
+        self.out_features = _check_features("out_features", out_features, "Maxout")
+        self.pieces = _check_features("pieces", pieces, "Maxout")
+        dtype = _float_dtype(dtype, "Maxout")
+        rows = self.out_features * self.pieces
+        self.weight = Parameter(np.zeros((rows, self.in_features), dtype=dtype))
+        self.bias = Parameter(np.zeros(rows, dtype=dtype))
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        bound = 1 / math.sqrt(self.in_features)
+        init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, x):
+        z = F.linear(x, self.weight, self.bias)
+        return z.reshape(z.shape[:-1] + (self.out_features, self.pieces)).max(axis=-1)
+
+    def extra_repr(self):
+        return f"in_features={self.in_features}, out_features={self.out_features}, pieces={self.pieces}"
