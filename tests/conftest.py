@@ -3,6 +3,11 @@
 import os
 
 from hypothesis import HealthCheck, settings
+from threadpoolctl import threadpool_limits
+
+# Two test workers share two cores: BLAS threads on top of them only contend (small matmuls
+# got 10-50x slower under load), so each worker computes on one thread.
+threadpool_limits(1)
 
 settings.register_profile(
     "ci",
