@@ -80,7 +80,7 @@ class Node:
                 "values were freed after the first backward. Pass retain_graph=True to the "
                 "first backward() if you need to call it twice."
             )
-        return self._unpack(raw=self.function._raw_backward and not _state.enabled)
+        return self._unpack(raw=self.function.backward_on_arrays and not _state.enabled)
 
     @property
     def constants(self):
@@ -123,7 +123,7 @@ class Node:
         function = self.function
         if self._saved is None:
             _ = self.saved_tensors  # raises the "second backward" error
-        raw = function._raw_backward and not _state.enabled
+        raw = function.backward_on_arrays and not _state.enabled
         if raw:
             if type(grad) is not np.ndarray:  # a Tensor seed, or a NumPy scalar from summing 0-d arrays
                 grad = grad.data if isinstance(grad, Tensor) else np.asarray(grad)
@@ -234,10 +234,14 @@ class Function:
     True
     """
 
-    # Built-in ops write backward in operations that ndarrays and Tensors share, so when no
-    # graph of the gradient is wanted the engine runs them on plain arrays, skipping Tensor
-    # overhead. A user's Function always gets Tensors.
-    _raw_backward = False
+    # Opt-in speed: set ``backward_on_arrays = True`` when ``backward`` uses only operations
+    # that NumPy arrays and Tensors share (arithmetic, ``@``, ``.T``, ``.mT``, ``.sum``,
+    # ``.reshape``, indexing). The engine then hands it plain arrays (grad and saved values)
+    # whenever no graph of the gradient is wanted, skipping the cost of Tensor operations,
+    # and Tensors under ``create_graph=True``, so double backward still works. The built-in
+    # ops all do this.
+    backward_on_arrays = False
+    _forward_on_arrays = False  # built-in ops only: forward reads .data and records nothing
 
     @staticmethod
     def forward(ctx, *inputs):
@@ -266,7 +270,7 @@ class Function:
                     parents[position] = value.grad_fn or value
                 elif value is not None:
                     has_constant = True
-        if cls._raw_backward:  # a built-in op: forward works on arrays and records nothing
+        if cls._forward_on_arrays:  # a built-in op: forward works on arrays and records nothing
             node = _NoGradContext() if parents is None else Node(cls, tuple(parents))
             result = cls.forward(node, *inputs, **options)
         else:

@@ -22,7 +22,8 @@ from .function import Function
 class Op(Function):
     """A built-in op: its backward runs on raw arrays unless a graph of the gradient is wanted."""
 
-    _raw_backward = True
+    backward_on_arrays = True
+    _forward_on_arrays = True
 
 
 def _data(value):

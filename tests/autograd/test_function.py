@@ -113,3 +113,35 @@ def test_needs_input_grad_has_one_entry_per_input_even_when_nothing_is_recorded(
     with autograd.no_grad():
         Twice.apply(Tensor([1.0], requires_grad=True), 3.0)
     assert seen == [(False, False), (False, False)]
+
+
+class Cube(Function):
+    """f(x) = x^3, f'(x) = 3 x^2, written in operations arrays and Tensors share."""
+
+    backward_on_arrays = True
+    seen = []
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x.data**3
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        Cube.seen.append((type(grad).__name__, type(x).__name__))
+        return grad * 3 * x * x
+
+
+def test_backward_on_arrays_gets_arrays_normally_and_tensors_under_create_graph():
+    Cube.seen.clear()
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    Cube.apply(x).sum().backward()
+    np.testing.assert_allclose(x.grad.data, [3.0, 12.0])
+    assert Cube.seen == [("ndarray", "ndarray")]
+    Cube.seen.clear()
+    (g,) = autograd.grad(Cube.apply(x).sum(), x, create_graph=True)
+    assert Cube.seen == [("Tensor", "Tensor")]
+    (h,) = autograd.grad(g.sum(), x)
+    np.testing.assert_allclose(h.data, [6.0, 12.0])
+    assert autograd.gradgradcheck(Cube.apply, (x,))
