@@ -194,8 +194,38 @@ def linear(x, weight, bias=None):
             f"linear: the input's last axis must have in_features = {weight.shape[1]} values, "
             f"got input shape {x.shape} (weight shape {weight.shape})"
         )
-    out = x @ weight.T
-    return out if bias is None else out + bias
+    return Affine.apply(x, weight, bias)
+
+
+class Affine(autograd.Function):
+    """y = x W^T + b over the last axis of ``x`` (any leading batch axes).
+
+    dL/dx = grad W,  dL/dW = sum over the batch of grad^T x,  dL/db = sum over the batch of grad.
+
+    NOTE: one node instead of three (transpose, matmul, add): a layer call is the hottest path
+    of a training step. The backward rule uses operations arrays and Tensors share, so it runs
+    on plain arrays in an ordinary backward and stays differentiable under create_graph.
+    """
+
+    backward_on_arrays = True
+
+    @staticmethod
+    def forward(ctx, x, weight, bias):
+        out = x.data @ weight.data.T
+        if bias is not None:
+            out += bias.data  # out is a fresh array, so adding in place is safe
+        ctx.save_for_backward(x, weight)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, weight = ctx.saved_tensors
+        need_x, need_weight, need_bias = ctx.needs_input_grad
+        rows = grad.reshape(-1, weight.shape[0])  # the batch axes flattened: (samples, out)
+        grad_x = grad @ weight if need_x else None
+        grad_weight = rows.T @ x.reshape(-1, weight.shape[1]) if need_weight else None
+        grad_bias = rows.sum(axis=0) if need_bias else None
+        return grad_x, grad_weight, grad_bias
 
 
 def dropout(x, p=0.5, training=True, generator=None):
@@ -411,8 +441,11 @@ class CrossEntropy(autograd.Function):
     ``dscores = p - onehot(y)``.
 
     NOTE: fused for speed (one log-softmax, no index scatter in backward). The backward rule
-    is Tensor operations on the saved logits, so it is differentiable again.
+    uses operations arrays and Tensors share (``backward_on_arrays``); under create_graph the
+    softmax is recomputed from the saved logits, so it is differentiable again.
     """
+
+    backward_on_arrays = True
 
     @staticmethod
     def forward(ctx, logits, labels, valid, axis, reduction):

@@ -25,6 +25,21 @@ def test_linear_gradients_pass_gradcheck():
     assert autograd.gradcheck(lambda x, w, b: nn.functional.linear(x, w, b), (x, layer.weight, layer.bias))
 
 
+@pytest.mark.parametrize("batch_shape", [(), (5,), (2, 3)])
+@pytest.mark.parametrize("bias", [True, False])
+def test_fused_linear_equals_the_composed_ops_and_double_backward_works(batch_shape, bias):
+    rng = np.random.default_rng(4)
+    x = autograd.Tensor(rng.standard_normal(batch_shape + (4,)), requires_grad=True)
+    w = autograd.Tensor(rng.standard_normal((3, 4)), requires_grad=True)
+    b = autograd.Tensor(rng.standard_normal(3), requires_grad=True) if bias else None
+    fused = nn.functional.linear(x, w, b)
+    composed = x @ w.T + (b if bias else 0.0)
+    np.testing.assert_allclose(fused.data, composed.data, rtol=1e-12)
+    inputs = (x, w, b) if bias else (x, w)
+    assert autograd.gradcheck(lambda *t: nn.functional.linear(*t), inputs)
+    assert autograd.gradgradcheck(lambda *t: nn.functional.linear(*t), inputs)
+
+
 def test_linear_default_init_is_pytorchs_uniform_bound():
     nn.init.manual_seed(0)
     layer = nn.Linear(400, 300)
