@@ -68,7 +68,9 @@ def _elementwise(ufunc, name, a, b):
     NOTE: as in PyTorch, a 0-d float tensor does not upcast an n-d float tensor of another
     precision (``t32 * Tensor(2.0)`` stays float32); each input's gradient keeps its dtype.
     """
-    a, b = _data(a), _data(b)
+    Tensor = _tensor.Tensor  # _data() inlined: this runs for every arithmetic operator
+    a = a.data if isinstance(a, Tensor) else a
+    b = b.data if isinstance(b, Tensor) else b
     if type(a) is np.ndarray and type(b) is np.ndarray and a.dtype != b.dtype:
         if a.dtype.kind == "f" and b.dtype.kind == "f":
             if a.ndim == 0 and b.ndim:

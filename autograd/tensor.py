@@ -13,6 +13,7 @@ from . import engine, ops
 
 __all__ = ["Tensor", "set_default_dtype", "get_default_dtype", "maximum", "minimum", "where", "concatenate", "stack"]
 
+_new = object.__new__
 _FLOAT_DTYPES = (np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64))
 _default_dtype = np.dtype(np.float64)
 
@@ -101,10 +102,10 @@ class Tensor:
         if requires_grad:
             self.requires_grad_(True)
 
-    @classmethod
-    def _make(cls, data, grad_fn=None):
+    @staticmethod
+    def _make(data, grad_fn=None):
         """A Tensor around ``data`` as it is (no copy, no checks): the ops' fast path."""
-        tensor = object.__new__(Tensor)
+        tensor = _new(Tensor)
         tensor.data = data
         tensor.grad = None
         tensor.grad_fn = grad_fn
