@@ -407,8 +407,9 @@ def _class_target(input, target, ignore_index, where):
             f"shape {expected}, one class index per sample, got target shape {labels.shape}"
         )
     valid = labels != ignore_index
-    bad = valid & ((labels < 0) | (labels >= classes))
-    if bad.any():
+    out_of_range = labels.size and (labels.min() < 0 or labels.max() >= classes)  # two cheap checks first
+    bad = valid & ((labels < 0) | (labels >= classes)) if out_of_range else None
+    if bad is not None and bad.any():
         raise IndexError(
             f"{where}: target value {labels[bad].flat[0]} is out of range: with {classes} classes "
             f"(input shape {input.shape}) a target must be in [0, {classes - 1}]"
@@ -424,13 +425,19 @@ def _pick_index(labels, axis):
     return (grids[0], labels) + tuple(grids[1:])
 
 
-def _loss_scale(grad, valid, reduction, axis):
-    """dL/d(per-sample loss): what each sample's loss gets from the reduced loss's gradient."""
+def _loss_scale(grad, valid, count, reduction, axis):
+    """dL/d(per-sample loss): what each sample's loss gets from the reduced loss's gradient.
+
+    ``valid`` is the mask of samples that count (None when all do), ``count`` how many do.
+    """
     if reduction == "none":
-        return (grad * valid).reshape(grad.shape[:axis] + (1,) + grad.shape[axis:])
+        scaled = grad if valid is None else grad * valid
+        return scaled.reshape(grad.shape[:axis] + (1,) + grad.shape[axis:])
+    if valid is None:
+        return grad * (1.0 / max(count, 1)) if reduction == "mean" else grad
     scale = valid.reshape(valid.shape[:axis] + (1,) + valid.shape[axis:])
     if reduction == "mean":
-        scale = scale / max(int(valid.sum()), 1)
+        scale = scale / max(count, 1)
     return grad * scale
 
 
@@ -450,27 +457,37 @@ class CrossEntropy(autograd.Function):
     @staticmethod
     def forward(ctx, logits, labels, valid, axis, reduction):
         x = logits.data
+        count = int(valid.sum())
+        everyone = count == valid.size  # the usual case: no ignored sample, no masking needed
+        index = _pick_index(labels if everyone else np.where(valid, labels, 0), axis)
         shifted = x - x.max(axis=axis, keepdims=True)
         exp = np.exp(shifted)
         total = exp.sum(axis=axis, keepdims=True)
-        index = _pick_index(np.where(valid, labels, 0), axis)  # an ignored label may be out of range
-        losses = (np.log(total).squeeze(axis) - shifted[index]) * valid
+        losses = np.log(total).squeeze(axis) - shifted[index]
+        if not everyone:
+            losses *= valid
         if any(ctx.needs_input_grad):
-            onehot = np.zeros_like(x)
-            onehot[index] = 1.0
-            ctx.save_for_backward(logits, exp / total, onehot)
-            ctx.valid, ctx.axis, ctx.reduction = valid, axis, reduction
+            exp /= total  # now the softmax, kept for backward
+            ctx.save_for_backward(logits, exp)
+            ctx.index, ctx.axis, ctx.reduction = index, axis, reduction
+            ctx.valid = None if everyone else valid
+            ctx.count = count
         if reduction == "none":
             return losses
         total_loss = losses.sum()
-        return total_loss / max(int(valid.sum()), 1) if reduction == "mean" else total_loss
+        return total_loss / max(count, 1) if reduction == "mean" else total_loss
 
     @staticmethod
     def backward(ctx, grad):
-        logits, probs, onehot = ctx.saved_tensors
+        logits, probs = ctx.saved_tensors
+        scale = _loss_scale(grad, ctx.valid, ctx.count, ctx.reduction, ctx.axis)
         if autograd.is_grad_enabled():  # create_graph: softmax must stay a function of the logits
-            probs = logits.softmax(axis=ctx.axis)
-        return _loss_scale(grad, ctx.valid, ctx.reduction, ctx.axis) * (probs - onehot), None
+            onehot = np.zeros(probs.shape, dtype=probs.dtype)
+            onehot[ctx.index] = 1.0
+            return scale * (logits.softmax(axis=ctx.axis) - onehot), None
+        dscores = probs.copy()  # p - onehot(y), without building the one-hot matrix
+        dscores[ctx.index] -= 1.0
+        return scale * dscores, None
 
 
 def cross_entropy(input, target, reduction="mean", ignore_index=-100):
