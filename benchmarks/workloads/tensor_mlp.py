@@ -79,6 +79,8 @@ def ours_variant(opts: Options) -> str:
     """Which loss and update ours ran, for the table: they change what is measured."""
     fused = opts.ours_loss != "composed" and fused_cross_entropy() is not None
     loss = "nn.functional.cross_entropy" if fused else "log_softmax + index + mean"
+    if getattr(getattr(engines.ours_nn(), "functional", None), "linear", None) is not None:
+        loss = "nn.functional.linear; " + loss
     update = "nn.optim.SGD" if opts.ours_sgd == "nn" else "manual SGD"
     return f"{loss}; {update}"
 
@@ -119,10 +121,18 @@ def ours_step(params, x, y, lr, opts: Options):
                 p.data -= lr * p.grad.data
                 p.grad = None
 
+    linear = getattr(getattr(nn, "functional", None), "linear", None)
+    if linear is not None:
+        # as users run it: nn.Linear's fused layer, weight stored (out, in) like torch's
+        layers = [(ag.Tensor(np.ascontiguousarray(W.data.T), requires_grad=True), b) for W, b in Ws]
+        flat[:] = [p for pair in layers for p in pair]
+    else:
+        layers = None
+
     def step():
         h = xt
-        for i, (W, b) in enumerate(Ws):
-            h = h @ W + b
+        for i, (W, b) in enumerate(layers or Ws):
+            h = linear(h, W, b) if layers else h @ W + b
             if i < last:
                 h = h.relu()
         loss = loss_fn(h)
