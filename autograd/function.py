@@ -48,18 +48,20 @@ class Node:
         "out_shape",
         "out_dtype",
         "out_value",
+        "scope",  # the engine.scope frame the node was made in (e.g. a Module call), or None
+        "_inputs",  # the inputs, kept only when some are constants, for drawings to describe
         "__dict__",  # ctx.anything = ... in a Function's forward, as in PyTorch
         "__weakref__",
     )
     # Rarely set, so they live in the class until a node needs its own (saves time per op).
-    _inputs = None  # the inputs, kept only when some are constants, for drawings to describe
-    scope = None  # the engine.scope frame the node was made in (e.g. a Module call)
     creation_trace = None  # where in the user's code the op was made (detect_anomaly only)
 
     def __init__(self, function, parents):
         self.function = function
         self._parents = parents
         self._saved = ()
+        self.scope = None
+        self._inputs = None
 
     # -- what forward uses ---------------------------------------------------------------
     @property
@@ -125,8 +127,8 @@ class Node:
             _ = self.saved_tensors  # raises the "second backward" error
         raw = function.backward_on_arrays and not _state.enabled
         if raw:
-            if type(grad) is not np.ndarray:  # a Tensor seed, or a NumPy scalar from summing 0-d arrays
-                grad = grad.data if isinstance(grad, Tensor) else np.asarray(grad)
+            if isinstance(grad, Tensor):  # a Tensor seed (NumPy scalars from 0-d arithmetic pass as they are)
+                grad = grad.data
             grads = function.backward(self, grad)
         else:
             grads = function.backward(self, grad if isinstance(grad, Tensor) else Tensor._make(np.asarray(grad)))
@@ -154,7 +156,7 @@ class Node:
                 shape, dtype = parent.out_shape, parent.out_dtype
             else:
                 shape, dtype = parent.data.shape, parent.data.dtype
-            if raw and type(g) is np.ndarray and g.shape == shape and g.dtype == dtype:
+            if raw and (type(g) is np.ndarray or isinstance(g, np.generic)) and g.shape == shape and g.dtype == dtype:
                 adapted.append(g)  # the common case: nothing to reduce or cast
             else:
                 adapted.append(sum_to_shape(g, shape, dtype, self, index, raw))
