@@ -265,6 +265,9 @@ def run_backward(roots, root_grads, *, retain_graph=False, create_graph=False, c
     previous_mode = _state.enabled
     _state.enabled = create_graph
     check_finite = _state.anomaly
+    # In anomaly mode a non-finite gradient raises a RuntimeError naming the op, so NumPy's
+    # own "divide by zero" warning would only repeat it less precisely.
+    numpy_errors = _silence_numpy() if check_finite else None
     # The graph holds no reference cycles, so the collector would find nothing to free here;
     # pausing it saves it from walking a large live graph while backward allocates gradients.
     collecting = gc.isenabled()
@@ -296,8 +299,22 @@ def run_backward(roots, root_grads, *, retain_graph=False, create_graph=False, c
                         ready.append(parent)
     finally:
         _state.enabled = previous_mode
+        if numpy_errors is not None:
+            _restore_numpy(numpy_errors)
         if collecting:
             gc.enable()
+
+
+def _silence_numpy():
+    import numpy as np
+
+    return np.seterr(all="ignore")
+
+
+def _restore_numpy(settings):
+    import numpy as np
+
+    np.seterr(**settings)
 
 
 def _check_finite(node, parent_grads):
