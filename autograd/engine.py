@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import itertools
 import threading
 
 __all__ = [
@@ -272,31 +273,33 @@ def run_backward(roots, root_grads, *, retain_graph=False, create_graph=False, c
     # pausing it saves it from walking a large live graph while backward allocates gradients.
     collecting = gc.isenabled()
     gc.disable()
+    watching = capture is not None or on_node is not None  # grad() and drawings only
     try:
         while ready:
             node = ready.pop()
             parents = node._parents
             grad = pending.pop(node, None)
-            if grad is not None:  # None: no path from the roots carries a gradient here
-                if on_node is not None:
-                    on_node(node, grad)
-                if capture is not None and node in capture:
-                    capture[node] = grad
-                if capture is None or parents:  # grad() leaves .grad alone
-                    parent_grads = node._backprop(grad, retain_graph)
-                    if check_finite:
-                        _check_finite(node, parent_grads)
-                    for parent, parent_grad in zip(parents, parent_grads):
-                        if parent is not None and parent_grad is not None:
-                            known = pending.get(parent)
-                            # a node used by several consumers sums their contributions (a + a)
-                            pending[parent] = parent_grad if known is None else known + parent_grad
-            for parent in parents:
-                if parent is not None:
-                    count = consumers[parent] - 1
+            if grad is None:  # no path from the roots carries a gradient here
+                parent_grads = _NO_GRADIENTS
+            elif watching and _watch(node, grad, capture, on_node):
+                parent_grads = _NO_GRADIENTS  # grad(): leaves keep their .grad as it is
+            else:
+                parent_grads = node._backprop(grad, retain_graph)
+                if check_finite:
+                    _check_finite(node, parent_grads)
+            # one pass over the inputs: hand each its share, and release it once every
+            # consumer has (its gradient is then the complete sum over paths: a + a adds up)
+            for parent, parent_grad in zip(parents, parent_grads):
+                if parent is None:
+                    continue
+                if parent_grad is not None:
+                    known = pending.get(parent)
+                    pending[parent] = parent_grad if known is None else known + parent_grad
+                count = consumers[parent] - 1
+                if count:
                     consumers[parent] = count
-                    if count == 0:
-                        ready.append(parent)
+                else:
+                    ready.append(parent)
     finally:
         _state.enabled = previous_mode
         if numpy_errors is not None:
@@ -315,6 +318,21 @@ def _restore_numpy(settings):
     import numpy as np
 
     np.seterr(**settings)
+
+
+_NO_GRADIENTS = itertools.repeat(None)  # what a node that got no gradient passes on
+
+
+def _watch(node, grad, capture, on_node):
+    """Tell ``on_node`` about ``grad`` and store it if ``node`` is captured; True if the node
+    should not pass it on (a captured leaf: grad() leaves ``.grad`` alone)."""
+    if on_node is not None:
+        on_node(node, grad)
+    if capture is not None:
+        if node in capture:
+            capture[node] = grad
+        return not node._parents
+    return False
 
 
 def _check_finite(node, parent_grads):

@@ -67,7 +67,7 @@ class Node:
     @property
     def needs_input_grad(self):
         """One bool per input of ``apply``: does that input need a gradient?"""
-        return tuple(parent is not None for parent in self._parents)
+        return tuple([parent is not None for parent in self._parents])
 
     def save_for_backward(self, *values):
         """Keep ``values`` (Tensors, arrays or numbers) for ``backward``; free them after it."""
@@ -108,43 +108,45 @@ class Node:
     def _unpack(self, raw):
         """Saved values for backward: raw arrays on the fast path, Tensors when recording."""
         Tensor = _tensor.Tensor
+        if raw:  # a saved Tensor and a saved output both keep their array in .data
+            return tuple([value.data if isinstance(value, (Tensor, _SavedOutput)) else value for value in self._saved])
         values = []
         for value in self._saved:
             if type(value) is _SavedOutput:
-                value = value.data
-                if not raw:
-                    # a fresh Tensor whose grad_fn is this node: differentiable, and no cycle
-                    value = Tensor._make(value, self if _state.enabled else None)
-            elif raw and isinstance(value, Tensor):
-                value = value.data
+                # a fresh Tensor whose grad_fn is this node: differentiable, and no cycle
+                value = Tensor._make(value.data, self if _state.enabled else None)
             values.append(value)
         return tuple(values)
 
     def _backprop(self, grad, retain_graph):
-        Tensor = _tensor.Tensor
         function = self.function
-        if self._saved is None:
+        saved = self._saved
+        if saved is None:
             _ = self.saved_tensors  # raises the "second backward" error
         raw = function.backward_on_arrays and not _state.enabled
         if raw:
-            if isinstance(grad, Tensor):  # a Tensor seed (NumPy scalars from 0-d arithmetic pass as they are)
+            if type(grad) is not np.ndarray and isinstance(grad, _tensor.Tensor):  # a Tensor seed
                 grad = grad.data
             grads = function.backward(self, grad)
         else:
-            grads = function.backward(self, grad if isinstance(grad, Tensor) else Tensor._make(np.asarray(grad)))
-        if not retain_graph and self._saved:
+            if not isinstance(grad, _tensor.Tensor):
+                grad = _tensor.Tensor._make(np.asarray(grad))
+            grads = function.backward(self, grad)
+        if saved and not retain_graph:
             # free what forward saved; a node that saved nothing can run again, as in PyTorch
             self._saved = None
         if type(grads) is not tuple:
             grads = (grads,)
-        if len(grads) != len(self._parents):
+        parents = self._parents
+        if len(grads) != len(parents):
             raise RuntimeError(
                 f"{self.name}.backward returned {len(grads)} gradients, but apply() had "
-                f"{len(self._parents)} inputs: return one per input (None where there is none)"
+                f"{len(parents)} inputs: return one per input (None where there is none)"
             )
         adapted = []
         passed_on = False
-        for index, (parent, g) in enumerate(zip(self._parents, grads)):
+        for index, parent in enumerate(parents):
+            g = grads[index]
             if parent is None or g is None:
                 adapted.append(None)
                 continue
@@ -155,8 +157,9 @@ class Node:
             if type(parent) is Node:
                 shape, dtype = parent.out_shape, parent.out_dtype
             else:
-                shape, dtype = parent.data.shape, parent.data.dtype
-            if raw and (type(g) is np.ndarray or isinstance(g, np.generic)) and g.shape == shape and g.dtype == dtype:
+                data = parent.data
+                shape, dtype = data.shape, data.dtype
+            if raw and type(g) is np.ndarray and g.shape == shape and g.dtype == dtype:
                 adapted.append(g)  # the common case: nothing to reduce or cast
             else:
                 adapted.append(sum_to_shape(g, shape, dtype, self, index, raw))
@@ -261,27 +264,33 @@ class Function:
         inputs: ``backward`` returns gradients for the positional inputs only.
         """
         Tensor = _tensor.Tensor
-        enabled = _state.enabled
+        state = _state
+        enabled = state.enabled
         parents = None
         has_constant = False
         if enabled:
-            for position, value in enumerate(inputs):
+            position = 0
+            for value in inputs:
                 if isinstance(value, Tensor) and value.requires_grad:
                     if parents is None:
                         parents = [None] * len(inputs)
                     parents[position] = value.grad_fn or value
                 elif value is not None:
                     has_constant = True
+                position += 1
         if cls._forward_on_arrays:  # a built-in op: forward works on arrays and records nothing
-            node = _NoGradContext() if parents is None else Node(cls, tuple(parents))
+            if parents is None:
+                result = cls.forward(_NoGradContext(), *inputs, **options)
+                return Tensor._make(result if type(result) is np.ndarray else np.asarray(result))
+            node = Node(cls, tuple(parents))
             result = cls.forward(node, *inputs, **options)
         else:
             node = Node(cls, (None,) * len(inputs) if parents is None else tuple(parents))
-            _state.enabled = False  # forward's own Tensor operations are not part of the graph
+            state.enabled = False  # forward's own Tensor operations are not part of the graph
             try:
                 result = cls.forward(node, *inputs, **options)
             finally:
-                _state.enabled = enabled
+                state.enabled = enabled
         data = result.data if isinstance(result, Tensor) else result
         if type(data) is not np.ndarray:
             data = np.asarray(data)
@@ -301,12 +310,11 @@ class Function:
                     break
         if has_constant:
             node._inputs = inputs  # described only if someone draws the graph
-        if _state.scope is not None:
-            node.scope = _state.scope
-        if _state.anomaly:
+        if state.scope is not None:
+            node.scope = state.scope
+        if state.anomaly:
             node.creation_trace = "".join(traceback.format_stack()[:-2])
         return out
-
 
 
 class _NoGradContext:

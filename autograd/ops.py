@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import tensor as _tensor
-from .function import Function
+from .function import Function, _NoGradContext
 
 
 class Op(Function):
@@ -52,7 +52,7 @@ def _broadcast_to(x, shape):
     if _is_tensor(x):
         return BroadcastTo.apply(x, shape=shape)
     out = np.empty(shape, dtype=x.dtype)  # faster than np.broadcast_to, and a writeable array of its own
-    np.copyto(out, x)
+    out[...] = x
     return out
 
 
@@ -71,7 +71,8 @@ def _elementwise(ufunc, name, a, b):
     Tensor = _tensor.Tensor  # _data() inlined: this runs for every arithmetic operator
     a = a.data if isinstance(a, Tensor) else a
     b = b.data if isinstance(b, Tensor) else b
-    if type(a) is np.ndarray and type(b) is np.ndarray and a.dtype != b.dtype:
+    # (dtype objects of the built-in types are shared, so `is not` rules out the usual case fast)
+    if type(a) is np.ndarray and type(b) is np.ndarray and a.dtype is not b.dtype and a.dtype != b.dtype:
         if a.dtype.kind == "f" and b.dtype.kind == "f":
             if a.ndim == 0 and b.ndim:
                 a = a.astype(b.dtype)
@@ -449,10 +450,11 @@ class Sum(Op):
     @staticmethod
     def forward(ctx, x, axis=None, keepdims=False):
         if axis is None and not keepdims:  # the loss's sum: the common case, kept quick
-            if ctx.needs_input_grad[0]:
-                ctx.in_shape = x.shape
-                ctx.kept_shape = (1,) * x.ndim
-            return x.data.sum()
+            data = x.data
+            if type(ctx) is not _NoGradContext:  # (one input: a graph node means it needs grad)
+                ctx.in_shape = data.shape
+                ctx.kept_shape = (1,) * data.ndim
+            return np.add.reduce(data, axis=None)
         axes = _normalise_axis(axis, x.ndim, "sum")
         if ctx.needs_input_grad[0]:
             ctx.in_shape = x.shape

@@ -389,7 +389,11 @@ def _class_axis(input, where):
 
 
 def _class_target(input, target, ignore_index, where):
-    """Check integer class targets against ``input`` (N, C, ...) or (C,); return them as an int array."""
+    """Check integer class targets against ``input`` (N, C, ...) or (C,).
+
+    Returns the labels as an int array, the mask of samples that count (``None`` when every
+    one does: no label equals ``ignore_index``) and the class axis.
+    """
     axis = _class_axis(input, where)
     classes = input.shape[axis]
     labels = np.asarray(target.data if isinstance(target, Tensor) else target)
@@ -406,21 +410,28 @@ def _class_target(input, target, ignore_index, where):
             f"{where}: input of shape {input.shape} ({classes} classes on axis {axis}) needs a target of "
             f"shape {expected}, one class index per sample, got target shape {labels.shape}"
         )
+    if labels.size == 0:
+        return labels, None, axis
+    # Two reductions settle the usual case (every label a class, none ignored) without a mask.
+    low, high = np.minimum.reduce(labels, axis=None), np.maximum.reduce(labels, axis=None)
+    if 0 <= low and high < classes and not low <= ignore_index <= high:
+        return labels, None, axis
     valid = labels != ignore_index
-    out_of_range = labels.size and (labels.min() < 0 or labels.max() >= classes)  # two cheap checks first
-    bad = valid & ((labels < 0) | (labels >= classes)) if out_of_range else None
-    if bad is not None and bad.any():
+    bad = valid & ((labels < 0) | (labels >= classes))
+    if bad.any():
         raise IndexError(
             f"{where}: target value {labels[bad].flat[0]} is out of range: with {classes} classes "
             f"(input shape {input.shape}) a target must be in [0, {classes - 1}]"
         )
-    return labels, valid, axis
+    return labels, (None if valid.all() else valid), axis
 
 
 def _pick_index(labels, axis):
     """Integer-array index that takes, for each sample, its label's entry along the class axis."""
     if axis == 0:
         return (labels,)
+    if labels.ndim == 1:  # (N, C) logits: rows 0..N-1, column y_n
+        return (np.arange(labels.shape[0]), labels)
     grids = np.indices(labels.shape, sparse=True)
     return (grids[0], labels) + tuple(grids[1:])
 
@@ -457,24 +468,21 @@ class CrossEntropy(autograd.Function):
     @staticmethod
     def forward(ctx, logits, labels, valid, axis, reduction):
         x = logits.data
-        count = int(valid.sum())
-        everyone = count == valid.size  # the usual case: no ignored sample, no masking needed
-        index = _pick_index(labels if everyone else np.where(valid, labels, 0), axis)
-        shifted = x - x.max(axis=axis, keepdims=True)
+        count = labels.size if valid is None else int(valid.sum())
+        index = _pick_index(labels if valid is None else np.where(valid, labels, 0), axis)
+        shifted = x - np.maximum.reduce(x, axis=axis, keepdims=True)
         exp = np.exp(shifted)
-        total = exp.sum(axis=axis, keepdims=True)
+        total = np.add.reduce(exp, axis=axis, keepdims=True)
         losses = np.log(total).squeeze(axis) - shifted[index]
-        if not everyone:
+        if valid is not None:
             losses *= valid
-        if any(ctx.needs_input_grad):
+        if ctx.needs_input_grad[0]:
             exp /= total  # now the softmax, kept for backward
             ctx.save_for_backward(logits, exp)
-            ctx.index, ctx.axis, ctx.reduction = index, axis, reduction
-            ctx.valid = None if everyone else valid
-            ctx.count = count
+            ctx.index, ctx.axis, ctx.reduction, ctx.valid, ctx.count = index, axis, reduction, valid, count
         if reduction == "none":
             return losses
-        total_loss = losses.sum()
+        total_loss = np.add.reduce(losses, axis=None)
         return total_loss / max(count, 1) if reduction == "mean" else total_loss
 
     @staticmethod
@@ -485,7 +493,11 @@ class CrossEntropy(autograd.Function):
             onehot = np.zeros(probs.shape, dtype=probs.dtype)
             onehot[ctx.index] = 1.0
             return scale * (logits.softmax(axis=ctx.axis) - onehot), None
-        dscores = probs.copy()  # p - onehot(y), without building the one-hot matrix
+        if np.ndim(scale) == 0:  # mean or sum: one factor for every sample
+            dscores = probs * scale  # scale * (p - onehot(y)), without building the one-hot matrix
+            dscores[ctx.index] -= scale
+            return dscores, None
+        dscores = probs.copy()
         dscores[ctx.index] -= 1.0
         return scale * dscores, None
 
@@ -534,9 +546,9 @@ def nll_loss(input, target, reduction="mean", ignore_index=-100):
     _check_reduction(reduction, "nll_loss")
     input = _tensor(input)
     labels, valid, axis = _class_target(input, target, ignore_index, "nll_loss")
+    if valid is None:
+        return _reduce(-input[_pick_index(labels, axis)], reduction, "nll_loss")
     picked = input[_pick_index(np.where(valid, labels, 0), axis)]
-    if valid.all():
-        return _reduce(-picked, reduction, "nll_loss")
     losses = -picked * valid.astype(input.dtype)
     if reduction == "mean":
         return losses.sum() * (1.0 / max(int(valid.sum()), 1))

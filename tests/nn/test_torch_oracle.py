@@ -165,15 +165,17 @@ def test_class_losses_equal_pytorch(loss, case, reduction):
     )
 
 
+@pytest.mark.parametrize("ignore_index", [7, 1, 0])  # out of range, a class, the smallest class
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 @pytest.mark.parametrize("loss", ["cross_entropy", "nll_loss"])
-def test_ignore_index_equals_pytorch(loss, reduction):
+def test_ignore_index_equals_pytorch(loss, reduction, ignore_index):
     rng = np.random.default_rng(5)
-    x, target = rng.standard_normal((6, 3)), np.array([0, 2, 7, 1, 7, 2])  # 7 is out of range, but ignored
+    x, target = rng.standard_normal((6, 3)), np.array([0, 2, 7, 1, 7, 2])
+    target[target == 7] = ignore_index
     ours_fn, torch_fn = getattr(F, loss), getattr(TF, loss)
     _check_forward_backward(
-        lambda a: ours_fn(a, target, reduction=reduction, ignore_index=7),
-        lambda a: torch_fn(a, torch.from_numpy(target), reduction=reduction, ignore_index=7),
+        lambda a: ours_fn(a, target, reduction=reduction, ignore_index=ignore_index),
+        lambda a: torch_fn(a, torch.from_numpy(target), reduction=reduction, ignore_index=ignore_index),
         x,
     )
 
