@@ -324,8 +324,8 @@ _NO_GRADIENTS = itertools.repeat(None)  # what a node that got no gradient passe
 
 
 def _watch(node, grad, capture, on_node):
-    """Tell ``on_node`` about ``grad`` and store it if ``node`` is captured; True if the node
-    should not pass it on (a captured leaf: grad() leaves ``.grad`` alone)."""
+    """Tell ``on_node`` about ``grad`` and store it if ``node`` is captured. True for a leaf
+    under grad(): it has nothing to pass on, and grad() must leave its ``.grad`` alone."""
     if on_node is not None:
         on_node(node, grad)
     if capture is not None:
