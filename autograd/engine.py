@@ -247,9 +247,12 @@ def run_backward(roots, root_grads, *, retain_graph=False, create_graph=False, c
     With ``create_graph`` the backward rules run with grad mode on, so the gradients are
     themselves recorded and can be differentiated again.
     """
-    pending = {}
-    for root, grad in zip(roots, root_grads):
-        pending[root] = grad if root not in pending else pending[root] + grad
+    if len(roots) == 1:  # the usual loss.backward()
+        pending = {roots[0]: root_grads[0]}
+    else:
+        pending = {}
+        for root, grad in zip(roots, root_grads):
+            pending[root] = grad if root not in pending else pending[root] + grad
     consumers = dict.fromkeys(pending, 0)
     stack = list(pending)
     while stack:
@@ -263,9 +266,10 @@ def run_backward(roots, root_grads, *, retain_graph=False, create_graph=False, c
             else:
                 consumers[parent] = count + 1
     ready = [root for root in pending if consumers[root] == 0]
-    previous_mode = _state.enabled
-    _state.enabled = create_graph
-    check_finite = _state.anomaly
+    state = _state
+    previous_mode = state.enabled
+    state.enabled = create_graph
+    check_finite = state.anomaly
     # In anomaly mode a non-finite gradient raises a RuntimeError naming the op, so NumPy's
     # own "divide by zero" warning would only repeat it less precisely.
     numpy_errors = _silence_numpy() if check_finite else None
@@ -301,7 +305,7 @@ def run_backward(roots, root_grads, *, retain_graph=False, create_graph=False, c
                 else:
                     ready.append(parent)
     finally:
-        _state.enabled = previous_mode
+        state.enabled = previous_mode
         if numpy_errors is not None:
             _restore_numpy(numpy_errors)
         if collecting:

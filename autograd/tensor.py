@@ -369,6 +369,8 @@ class Tensor:
     # -- reductions ----------------------------------------------------------------------------
     def sum(self, axis=None, keepdims=False):
         """Sum over ``axis`` (an int, a tuple, or None for all)."""
+        if axis is None and not keepdims:
+            return ops.Sum.apply(self)  # the loss's sum, without building the options
         return ops.Sum.apply(self, axis=axis, keepdims=keepdims)
 
     def mean(self, axis=None, keepdims=False):
@@ -401,6 +403,9 @@ class Tensor:
         return ops.Transpose.apply(self, axes=axes or None)
 
 
+_ONES = {}  # dtype -> 0-d array of one, the usual seed
+
+
 def _seed_gradient(output, gradient, where):
     """dL/d(output) to start backward with: 1 for a one-element output, else the given one."""
     if gradient is None:
@@ -409,7 +414,13 @@ def _seed_gradient(output, gradient, where):
                 f"{where}: the output has shape {output.shape}, so a gradient is needed; pass "
                 "gradient=... of that shape (or reduce the output to one value, e.g. with .sum())"
             )
-        return np.array(1, dtype=output.dtype).reshape(output.shape)  # np.ones is slower for one element
+        data = output.data
+        one = _ONES.get(data.dtype)
+        if one is None:
+            one = _ONES[data.dtype] = np.ones((), dtype=data.dtype)
+        # a copy of a cached one: np.ones is slow for one element, and the seed must be a fresh
+        # array (it may become a leaf's .grad)
+        return one.copy() if data.ndim == 0 else one.reshape(data.shape).copy()
     if isinstance(gradient, Tensor) and gradient.requires_grad:
         seed = gradient  # a differentiable seed (double backward through grad_outputs)
     else:
