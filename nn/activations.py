@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from autograd import get_default_dtype
-
 from . import functional as F
+from .layers import _check_features, _float_dtype
 from .module import Module, Parameter
 
 __all__ = ["ReLU", "LeakyReLU", "PReLU", "ELU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "Step"]
@@ -60,10 +59,8 @@ class PReLU(Module):
 
     def __init__(self, num_parameters=1, init=0.25, dtype=None):
         super().__init__()
-        if isinstance(num_parameters, bool) or not isinstance(num_parameters, int) or num_parameters < 1:
-            raise ValueError(f"PReLU: num_parameters must be a positive integer, got {num_parameters!r}")
-        self.num_parameters = num_parameters
-        self.weight = Parameter(np.full(num_parameters, init, dtype=get_default_dtype() if dtype is None else dtype))
+        self.num_parameters = _check_features("num_parameters", num_parameters, "PReLU")
+        self.weight = Parameter(np.full(self.num_parameters, init, dtype=_float_dtype(dtype, "PReLU")))
 
     def forward(self, x):
         return F.prelu(x, self.weight)

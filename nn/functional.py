@@ -255,14 +255,13 @@ def dropout(x, p=0.5, training=True, generator=None):
 
 
 # --------------------------------------------------------------------------- losses
-def _reduce(loss, reduction, where):
+def _reduce(loss, reduction):
+    """Per-element losses reduced; every loss checks ``reduction`` on entry (_check_reduction)."""
     if reduction == "mean":
         return loss.mean()
     if reduction == "sum":
         return loss.sum()
-    if reduction == "none":
-        return loss
-    raise ValueError(f"{where}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+    return loss
 
 
 def _check_reduction(reduction, where):
@@ -293,7 +292,7 @@ def mse_loss(input, target, reduction="mean"):
     input = _tensor(input)
     target = _target(target, input)
     _same_shape(input, target, "mse_loss")
-    return _reduce((input - target) ** 2, reduction, "mse_loss")
+    return _reduce((input - target) ** 2, reduction)
 
 
 def l1_loss(input, target, reduction="mean"):
@@ -307,7 +306,7 @@ def l1_loss(input, target, reduction="mean"):
     input = _tensor(input)
     target = _target(target, input)
     _same_shape(input, target, "l1_loss")
-    return _reduce((input - target).abs(), reduction, "l1_loss")
+    return _reduce((input - target).abs(), reduction)
 
 
 _LOG_FLOOR = math.exp(-100.0)  # log(p) is clamped at -100, as in PyTorch: log(max(p, e^-100))
@@ -339,7 +338,7 @@ def binary_cross_entropy(input, target, reduction="mean"):
         )
     log_p = input.clip(_LOG_FLOOR, None).log()
     log_not_p = (1 - input).clip(_LOG_FLOOR, None).log()
-    return _reduce(-(target * log_p + (1 - target) * log_not_p), reduction, "binary_cross_entropy")
+    return _reduce(-(target * log_p + (1 - target) * log_not_p), reduction)
 
 
 class BCEWithLogits(autograd.Function):
@@ -379,7 +378,7 @@ def binary_cross_entropy_with_logits(input, target, reduction="mean"):
     input = _tensor(input)
     target = _target(target, input)
     _same_shape(input, target, "binary_cross_entropy_with_logits")
-    return _reduce(BCEWithLogits.apply(input, target), reduction, "binary_cross_entropy_with_logits")
+    return _reduce(BCEWithLogits.apply(input, target), reduction)
 
 
 def _class_axis(input, where):
@@ -526,7 +525,7 @@ def cross_entropy(input, target, reduction="mean", ignore_index=-100):
     if raw_target.dtype.kind == "f" and raw_target.shape == input.shape and input.ndim >= 1:
         axis = _class_axis(input, "cross_entropy")
         per_sample = -(_target(target, input) * input.log_softmax(axis=axis)).sum(axis=axis)
-        return _reduce(per_sample, reduction, "cross_entropy")
+        return _reduce(per_sample, reduction)
     labels, valid, axis = _class_target(input, raw_target, ignore_index, "cross_entropy")
     return CrossEntropy.apply(input, labels, valid=valid, axis=axis, reduction=reduction)
 
@@ -547,9 +546,9 @@ def nll_loss(input, target, reduction="mean", ignore_index=-100):
     input = _tensor(input)
     labels, valid, axis = _class_target(input, target, ignore_index, "nll_loss")
     if valid is None:
-        return _reduce(-input[_pick_index(labels, axis)], reduction, "nll_loss")
+        return _reduce(-input[_pick_index(labels, axis)], reduction)
     picked = input[_pick_index(np.where(valid, labels, 0), axis)]
     losses = -picked * valid.astype(input.dtype)
     if reduction == "mean":
         return losses.sum() * (1.0 / max(int(valid.sum()), 1))
-    return _reduce(losses, reduction, "nll_loss")
+    return _reduce(losses, reduction)

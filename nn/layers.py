@@ -21,6 +21,14 @@ def _check_features(name, value, where):
     return int(value)
 
 
+def _init_affine(weight, bias, in_features):
+    """PyTorch's default for an affine map: W and b from U(-k, k), k = 1/sqrt(in_features)."""
+    init.kaiming_uniform_(weight, a=math.sqrt(5))
+    if bias is not None:
+        bound = 1 / math.sqrt(in_features)
+        init.uniform_(bias, -bound, bound)
+
+
 def _float_dtype(dtype, where):
     dtype = get_default_dtype() if dtype is None else np.dtype(dtype)
     if dtype.kind != "f":
@@ -54,10 +62,7 @@ class Linear(Module):
 
     def reset_parameters(self):
         """Draw fresh values with PyTorch's default initialisation (see the class docstring)."""
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            bound = 1 / math.sqrt(self.in_features)
-            init.uniform_(self.bias, -bound, bound)
+        _init_affine(self.weight, self.bias, self.in_features)
 
     def forward(self, x):
         return F.linear(x, self.weight, self.bias)
@@ -164,9 +169,7 @@ class Maxout(Module):
         rows = self.out_features * self.pieces
         self.weight = Parameter(np.zeros((rows, self.in_features), dtype=dtype))
         self.bias = Parameter(np.zeros(rows, dtype=dtype))
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        bound = 1 / math.sqrt(self.in_features)
-        init.uniform_(self.bias, -bound, bound)
+        _init_affine(self.weight, self.bias, self.in_features)
 
     def forward(self, x):
         z = F.linear(x, self.weight, self.bias)
