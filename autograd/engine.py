@@ -21,6 +21,8 @@ import gc
 import itertools
 import threading
 
+import numpy as np
+
 __all__ = [
     "no_grad",
     "enable_grad",
@@ -272,7 +274,7 @@ def run_backward(roots, root_grads, *, retain_graph=False, create_graph=False, c
     check_finite = state.anomaly
     # In anomaly mode a non-finite gradient raises a RuntimeError naming the op, so NumPy's
     # own "divide by zero" warning would only repeat it less precisely.
-    numpy_errors = _silence_numpy() if check_finite else None
+    numpy_errors = np.seterr(all="ignore") if check_finite else None
     # The graph holds no reference cycles, so the collector would find nothing to free here;
     # pausing it saves it from walking a large live graph while backward allocates gradients.
     collecting = gc.isenabled()
@@ -307,21 +309,9 @@ def run_backward(roots, root_grads, *, retain_graph=False, create_graph=False, c
     finally:
         state.enabled = previous_mode
         if numpy_errors is not None:
-            _restore_numpy(numpy_errors)
+            np.seterr(**numpy_errors)
         if collecting:
             gc.enable()
-
-
-def _silence_numpy():
-    import numpy as np
-
-    return np.seterr(all="ignore")
-
-
-def _restore_numpy(settings):
-    import numpy as np
-
-    np.seterr(**settings)
 
 
 _NO_GRADIENTS = itertools.repeat(None)  # what a node that got no gradient passes on
@@ -340,8 +330,6 @@ def _watch(node, grad, capture, on_node):
 
 
 def _check_finite(node, parent_grads):
-    import numpy as np
-
     for index, grad in enumerate(parent_grads):
         if grad is None:
             continue

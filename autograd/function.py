@@ -22,7 +22,6 @@ __all__ = ["Function", "Node", "sum_to_shape"]
 KEEP_VALUE_LIMIT = 64
 
 
-
 class _SavedOutput:
     """The forward result among the saved values, kept as its array: saving the output Tensor
     itself would make a cycle (output -> node -> output)."""

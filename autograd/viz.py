@@ -1021,9 +1021,11 @@ def backward_steps(root, *, mode="backward", params=None, show_data=True, show_g
                    max_nodes=500, collapse_modules=False):  # fmt: skip
     """Backward one step at a time: one drawing per node, in topological order from the root.
 
-    Backward visits the graph in topological order (``engine.topological_order``): when it
-    reaches a node, every path from the root to it has delivered its share, so the node's
-    gradient is complete and is passed on multiplied by each local derivative. Drawing
+    Backward visits the graph in a topological order: when it reaches a node, every path
+    from the root to it has delivered its share, so the node's gradient is complete and is
+    passed on multiplied by each local derivative. The steps follow
+    ``engine.topological_order``; ``backward()`` itself may take two independent nodes the
+    other way round, which is equally valid and gives the same gradients. Drawing
     number ``k`` highlights the node completed at step ``k`` (red border), shows the gradients
     already known (green) with their values on the edges that carried them, and greys out the
     rest (``grad ?``); a caption names the step. Constants get no step. The options are those of
