@@ -1,8 +1,8 @@
 """k-nearest-neighbour classification (lecture 5), brute force and vectorised in NumPy."""
 
-from numbers import Integral
-
 import numpy as np
+
+from .data import _check_count
 
 __all__ = ["KNeighborsClassifier"]
 
@@ -40,9 +40,7 @@ class KNeighborsClassifier:
     """
 
     def __init__(self, k=5):
-        if isinstance(k, bool) or not isinstance(k, Integral) or k < 1:
-            raise ValueError(f"k must be an integer >= 1, got {k!r}")
-        self.k = int(k)
+        self.k = _check_count("k", k, 1)
         self.classes_ = None
 
     def fit(self, X, y):
