@@ -140,6 +140,11 @@ def _interpreter_bin_dirs():
     return dirs
 
 
+def _which(program):
+    """The path of ``program`` on ``PATH``, else where pip installs this Python's programs; or ``None``."""
+    return shutil.which(program) or shutil.which(program, path=os.pathsep.join(_interpreter_bin_dirs()))
+
+
 def find_renderer():
     """The path of the program that renders DOT here, or ``None``.
 
@@ -172,8 +177,7 @@ class GraphDrawing(graphviz.Digraph):
 
     def _program(self):
         if self.program is not None:
-            extra = os.pathsep.join(_interpreter_bin_dirs())
-            found = shutil.which(self.program) or shutil.which(self.program, path=extra)
+            found = _which(self.program)
             if not found:
                 raise RendererNotFoundError(f" (program={self.program!r} is not an executable program)")
             return found

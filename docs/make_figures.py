@@ -16,9 +16,7 @@ same on every platform), else with whatever ``dot`` is found.
 
 from __future__ import annotations
 
-import os
 import pathlib
-import shutil
 import sys
 
 import numpy as np
@@ -29,7 +27,7 @@ sys.path.insert(0, str(HERE.parent))  # run from a checkout without installing
 import autograd  # noqa: E402
 import nn  # noqa: E402
 from autograd import Scalar, Tensor, draw_graph  # noqa: E402
-from autograd.viz import _interpreter_bin_dirs  # noqa: E402
+from autograd.viz import _which  # noqa: E402
 
 OUT = HERE / "img"
 
@@ -65,7 +63,7 @@ def mlp():
 
 def main():
     OUT.mkdir(exist_ok=True)
-    pure = shutil.which("graphviz-pure") or shutil.which("graphviz-pure", path=os.pathsep.join(_interpreter_bin_dirs()))
+    pure = _which("graphviz-pure")
     for name, drawing in {**lecture3(), **mlp()}.items():
         if pure:
             drawing.program = pure

@@ -3,7 +3,6 @@ through Graphviz's dot and graphviz-pure, the error without a renderer, and spee
 
 import os
 import re
-import shutil
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -413,7 +412,7 @@ def test_ten_thousand_scalar_nodes_draw():
 
 # ============================================================================ rendering
 def _program(name):
-    found = shutil.which(name) or shutil.which(name, path=os.pathsep.join(viz._interpreter_bin_dirs()))
+    found = viz._which(name)
     if found is None:
         if os.environ.get("CI"):
             pytest.fail(f"CI must install {name!r} to test rendering")
