@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from benchmarks.engines import REPO_ROOT
+from benchmarks.options import log
 
 
 @dataclass
@@ -196,11 +197,12 @@ def alternate(
 def close_failures(
     values: dict[str, Any], reference: str, *, rtol: float, atol: float, what: str
 ) -> dict[str, str]:
-    """A message for every engine whose `what` differs from the reference engine's.
+    """A message for every engine whose `what` differs from the reference engine's, each
+    logged as it is found.
 
     Values are numbers or sequences of numbers (e.g. the losses of the first steps). An
     engine that computes something else is not just slow, it is wrong, and its timing
-    means nothing: the runner prints these loudly and exits non-zero.
+    means nothing: its rows are marked and the runner exits non-zero.
     """
     if reference not in values:
         return {}
@@ -216,6 +218,7 @@ def close_failures(
                 f"{name}={np.array2string(got, precision=8)} "
                 f"{reference}={np.array2string(want, precision=8)} (rtol={rtol}, atol={atol})"
             )
+            log(failures[name])
     return failures
 
 

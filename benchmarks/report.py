@@ -73,8 +73,10 @@ def rows_from_timings(
     scale: float,
     targets: dict[str, Target] | None = None,
     failures: dict[str, str] | None = None,
+    missing: dict[str, str] | None = None,
 ) -> list[Row]:
-    """One row per contender; `scale` turns seconds per iteration into `unit`."""
+    """One row per contender, then one per engine in `missing` (engine -> why it could not
+    run); `scale` turns seconds per iteration into `unit`."""
     rows = []
     ref = timings.get(reference) if reference else None
     for name, t in timings.items():
@@ -95,6 +97,8 @@ def rows_from_timings(
             row.failed_check = True
             row.notes.append("✗ CHECK FAILED: values differ (see the log)")
         rows.append(judge(row, (targets or {}).get(name)))
+    rows += [missing_row(workload, case, name, why, (targets or {}).get(name))
+             for name, why in (missing or {}).items()]
     return rows
 
 

@@ -29,7 +29,7 @@ import statistics
 import sys
 
 from benchmarks.harness import Timing, close_failures, describe, proc_status_kib, reset_peak_rss, run_child
-from benchmarks.options import Options, log
+from benchmarks.options import Options
 from benchmarks.report import Row, Target, log_rows, missing_row, rows_from_timings
 
 WORKLOAD = "peak RSS above start"
@@ -82,8 +82,6 @@ def run(opts: Options) -> list[Row]:
     losses = {e: t.result for e, t in measured.items() if t.result is not None}
     failures = close_failures(losses, REFERENCE, rtol=1e-3, atol=1e-4,
                               what=f"the loss after {STEPS} steps")
-    for message in failures.values():
-        log(message)
     rows = rows_from_timings(WORKLOAD, case, {e: t for e, t in measured.items() if not t.error},
                              reference=REFERENCE, unit="MiB", scale=1.0,
                              targets={"ours": Target(1.5, REFERENCE)}, failures=failures)

@@ -22,8 +22,8 @@ import numpy as np
 
 from benchmarks import engines
 from benchmarks.harness import Contender, alternate, close_failures, describe, settle
-from benchmarks.options import Options, log
-from benchmarks.report import Row, Target, log_rows, missing_row, rows_from_timings
+from benchmarks.options import Options
+from benchmarks.report import Row, Target, log_rows, rows_from_timings
 
 WORKLOAD = "op overhead (4, 4) f32"
 OPS = {"a + b": operator.add, "a @ b": operator.matmul}
@@ -121,8 +121,6 @@ def run(opts: Options) -> list[Row]:
                     missing[engine] = describe(e)
             failures = close_failures(results, "numpy", rtol=1e-6, atol=1e-6,
                                       what=f"the values and gradients of {case}")
-            for message in failures.values():
-                log(message)
             settle()
             timings = alternate(
                 contenders,
@@ -135,11 +133,8 @@ def run(opts: Options) -> list[Row]:
             target = TARGETS.get((op_name, mode))
             case_rows = rows_from_timings(
                 WORKLOAD, case, timings, reference="torch", unit="µs", scale=1e6,
-                targets={"ours": target} if target else {}, failures=failures,
+                targets={"ours": target} if target else {}, failures=failures, missing=missing,
             )
-            case_rows += [missing_row(WORKLOAD, case, engine, why,
-                                      target if engine == "ours" else None)
-                          for engine, why in missing.items()]
             log_rows(case_rows)
             rows += case_rows
     return rows

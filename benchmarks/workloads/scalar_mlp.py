@@ -18,8 +18,8 @@ import numpy as np
 
 from benchmarks import engines
 from benchmarks.harness import Contender, alternate, close_failures, describe, repeat, settle
-from benchmarks.options import Options, log
-from benchmarks.report import Row, Target, log_rows, missing_row, rows_from_timings
+from benchmarks.options import Options
+from benchmarks.report import Row, Target, log_rows, rows_from_timings
 
 WORKLOAD = "scalar MLP step"
 CASE = "micrograd demo: 2-16-16-1, 100 moons"
@@ -142,8 +142,6 @@ def run(opts: Options) -> list[Row]:
             missing[engine] = describe(e)
     failures = close_failures(results, "micrograd", rtol=1e-9, atol=1e-12,
                               what=f"(loss, accuracy) of the first {CHECK_STEPS} steps")
-    for message in failures.values():
-        log(message)
     settle()
     timings = alternate(
         [Contender(name, repeat(step)) for name, step in steps.items()],
@@ -155,9 +153,7 @@ def run(opts: Options) -> list[Row]:
     )
     target = Target(1 / 3, "micrograd", "1/3")
     rows = rows_from_timings(WORKLOAD, CASE, timings, reference="micrograd", unit="ms",
-                             scale=1e3, targets={"ours (Scalar)": target}, failures=failures)
-    rows += [missing_row(WORKLOAD, CASE, engine, why,
-                         target if engine.startswith("ours") else None)
-             for engine, why in missing.items()]
+                             scale=1e3, targets={"ours (Scalar)": target}, failures=failures,
+                             missing=missing)
     log_rows(rows)
     return rows

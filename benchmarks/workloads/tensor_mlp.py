@@ -15,8 +15,8 @@ import numpy as np
 from benchmarks import engines
 from benchmarks.harness import Contender, alternate, close_failures, describe, repeat, settle
 from benchmarks.numpy_mlp import NumpyMLP
-from benchmarks.options import Options, log
-from benchmarks.report import Row, Target, log_rows, missing_row, rows_from_timings
+from benchmarks.options import Options
+from benchmarks.report import Row, Target, log_rows, rows_from_timings
 
 WORKLOAD = "tensor MLP step"
 LR = 0.01  # small enough that thousands of timing steps on one batch stay finite
@@ -196,8 +196,6 @@ def run(opts: Options) -> list[Row]:
                 missing[engine] = describe(e)
         failures = close_failures(losses, "numpy", rtol=1e-4, atol=1e-5,
                                   what=f"the first {CHECK_STEPS} losses ({case.name})")
-        for message in failures.values():
-            log(message)
         settle()
         timings = alternate(
             [Contender(name, repeat(step)) for name, step in steps.items()],
@@ -209,14 +207,11 @@ def run(opts: Options) -> list[Row]:
         )
         case_rows = rows_from_timings(
             WORKLOAD, case.label, timings, reference="numpy", unit="ms", scale=1e3,
-            targets={"ours": target}, failures=failures,
+            targets={"ours": target}, failures=failures, missing=missing,
         )
         for row in case_rows:
             if row.engine == "ours" and row.value is not None:
                 row.notes.append(ours_variant(opts))
-        case_rows += [missing_row(WORKLOAD, case.label, engine, why,
-                                  target if engine == "ours" else None)
-                      for engine, why in missing.items()]
         log_rows(case_rows)
         rows += case_rows
     return rows
