@@ -252,6 +252,8 @@ class Tensor:
         )
 
     # -- arithmetic -----------------------------------------------------------------------
+    # `other if isinstance(other, Tensor) else _operand(...)` repeats _operand's first test on
+    # purpose: Tensor with Tensor is the usual case, and skipping the call saves ~5% of an op.
     def __add__(self, other):
         return ops.Add.apply(self, other if isinstance(other, Tensor) else _operand(other, self))
 
