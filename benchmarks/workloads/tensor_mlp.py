@@ -91,7 +91,6 @@ def ours_step(params, x, y, lr, opts: Options):
     nn = engines.ours_nn()
     Ws = [(ag.Tensor(W.copy(), requires_grad=True), ag.Tensor(b.copy(), requires_grad=True))
           for W, b in params]
-    flat = [p for pair in Ws for p in pair]
     xt = ag.Tensor(x)
     yt = ag.Tensor(y)
     rows = np.arange(len(y))
@@ -107,6 +106,15 @@ def ours_step(params, x, y, lr, opts: Options):
         def loss_fn(logits):
             return fused(logits, yt)
 
+    linear = getattr(getattr(nn, "functional", None), "linear", None)
+    if linear is not None:
+        # as users run it: nn.Linear's fused layer, weight stored (out, in) like torch's
+        layers = [(ag.Tensor(np.ascontiguousarray(W.data.T), requires_grad=True), b) for W, b in Ws]
+    else:
+        layers = None
+    # the parameters the step actually uses, settled before an optimiser takes its own list
+    flat = [p for pair in (layers or Ws) for p in pair]
+
     if opts.ours_sgd == "nn":
         if nn is None or not hasattr(getattr(nn, "optim", None), "SGD"):
             raise engines.Unavailable("ours: nn.optim.SGD is not there (--ours-sgd nn)")
@@ -120,14 +128,6 @@ def ours_step(params, x, y, lr, opts: Options):
             for p in flat:
                 p.data -= lr * p.grad.data
                 p.grad = None
-
-    linear = getattr(getattr(nn, "functional", None), "linear", None)
-    if linear is not None:
-        # as users run it: nn.Linear's fused layer, weight stored (out, in) like torch's
-        layers = [(ag.Tensor(np.ascontiguousarray(W.data.T), requires_grad=True), b) for W, b in Ws]
-        flat[:] = [p for pair in layers for p in pair]
-    else:
-        layers = None
 
     def step():
         h = xt
