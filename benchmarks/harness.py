@@ -78,6 +78,26 @@ def repeat(step: Callable[[], Any]) -> Callable[[int], Any]:
     return run
 
 
+def check_then_time(
+    builders: dict[str, Callable[[], Callable[[], Any]]], check_steps: int
+) -> tuple[dict[str, list], list[Contender], dict[str, str]]:
+    """Build each engine's step twice: the first runs `check_steps` steps whose results are
+    compared across engines, the second, fresh, is what gets timed.
+
+    Returns (results, contenders, missing); an engine that cannot be built or raises is
+    missing (engine -> why) and the others go on.
+    """
+    results, contenders, missing = {}, [], {}
+    for name, build in builders.items():
+        try:
+            check = build()
+            results[name] = [check() for _ in range(check_steps)]
+            contenders.append(Contender(name, repeat(build())))
+        except Exception as e:  # missing, or unfinished: report it and time the others
+            missing[name] = describe(e)
+    return results, contenders, missing
+
+
 def settle() -> None:
     """Call after imports and data creation, before timing anything.
 

@@ -14,10 +14,12 @@ through NumPy's scalar machinery, which measures NumPy rather than either engine
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from benchmarks import engines
-from benchmarks.harness import Contender, alternate, close_failures, describe, repeat, settle
+from benchmarks.harness import alternate, check_then_time, close_failures, settle
 from benchmarks.options import Options
 from benchmarks.report import Row, Target, log_rows, rows_from_timings
 
@@ -132,19 +134,14 @@ def run(opts: Options) -> list[Row]:
         return []
     X, y = make_moons()
     flat = init_weights()
-    steps, results, missing = {}, {}, {}
-    for engine, builder in BUILDERS.items():
-        try:
-            check = builder(X, y, flat)
-            results[engine] = [v for _ in range(CHECK_STEPS) for v in check()]
-            steps[engine] = builder(X, y, flat)
-        except Exception as e:
-            missing[engine] = describe(e)
+    results, contenders, missing = check_then_time(
+        {engine: functools.partial(builder, X, y, flat) for engine, builder in BUILDERS.items()}, CHECK_STEPS
+    )
     failures = close_failures(results, "micrograd", rtol=1e-9, atol=1e-12,
                               what=f"(loss, accuracy) of the first {CHECK_STEPS} steps")
     settle()
     timings = alternate(
-        [Contender(name, repeat(step)) for name, step in steps.items()],
+        contenders,
         reference="micrograd",
         rounds=opts.n_rounds(11, 3),
         min_sample=0.2 if not opts.quick else 0.1,

@@ -8,12 +8,13 @@ on NumPy could at best do, so the ratio to it is the engine's overhead.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 
 from benchmarks import engines
-from benchmarks.harness import Contender, alternate, close_failures, describe, repeat, settle
+from benchmarks.harness import alternate, check_then_time, close_failures, settle
 from benchmarks.numpy_mlp import NumpyMLP
 from benchmarks.options import Options
 from benchmarks.report import Row, Target, log_rows, rows_from_timings
@@ -186,19 +187,14 @@ def run(opts: Options) -> list[Row]:
         if not opts.wants(case.name):
             continue
         target = Target(case.bound, "numpy")
-        steps, losses, missing = {}, {}, {}
-        for engine in BUILDERS:
-            try:
-                check = build(engine, case, opts)
-                losses[engine] = [check() for _ in range(CHECK_STEPS)]
-                steps[engine] = build(engine, case, opts)
-            except Exception as e:  # missing, or unfinished: report it and time the others
-                missing[engine] = describe(e)
+        losses, contenders, missing = check_then_time(
+            {engine: functools.partial(build, engine, case, opts) for engine in BUILDERS}, CHECK_STEPS
+        )
         failures = close_failures(losses, "numpy", rtol=1e-4, atol=1e-5,
                                   what=f"the first {CHECK_STEPS} losses ({case.name})")
         settle()
         timings = alternate(
-            [Contender(name, repeat(step)) for name, step in steps.items()],
+            contenders,
             reference="numpy",
             rounds=opts.n_rounds(case.rounds, 5),
             min_sample=0.05 if opts.quick else 0.1,
