@@ -116,8 +116,11 @@ def test_dropout_masks_follow_the_seed():
     first = nn.Dropout(0.5)(Tensor(np.ones(50))).data
     nn.init.manual_seed(3)
     np.testing.assert_array_equal(nn.Dropout(0.5)(Tensor(np.ones(50))).data, first)
-    generator = np.random.default_rng(3)
-    nn.functional.dropout(Tensor(np.ones(5)), 0.5, generator=generator)
+    # an explicit generator decides the mask: the same seed, the same mask
+    masks = [nn.functional.dropout(Tensor(np.ones(50)), 0.5, generator=np.random.default_rng(4)).data
+             for _ in range(2)]
+    np.testing.assert_array_equal(masks[0], masks[1])
+    np.testing.assert_array_equal(masks[0] == 0, np.random.default_rng(4).random(50) < 0.5)
 
 
 @pytest.mark.parametrize("p", [-0.1, 1.5, "half"])

@@ -3,7 +3,6 @@
 Each test prints the numbers it obtained (``pytest -s`` shows them) and asserts the lecture's.
 """
 
-import contextlib
 import math
 
 import numpy as np
@@ -17,19 +16,6 @@ from autograd import Scalar, Tensor
 
 def record(name, value):
     print(f"[lecture] {name} = {value}")
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _one_blas_thread():
-    # these matrices are small: on a busy 2-core machine BLAS threads cost far more than they save
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        limits = contextlib.nullcontext()
-    else:
-        limits = threadpool_limits(1)
-    with limits:
-        yield
 
 
 def accuracy(model, X, y):

@@ -301,7 +301,7 @@ def _trajectories(make_ours, make_theirs, steps=20, loss="mse"):
         ours_opt.step()
         theirs_opt.step()
         for p, tp in zip(ours_model.parameters(), theirs_model.parameters()):
-            np.testing.assert_allclose(p.data, tp.detach().numpy(), rtol=1e-6, atol=1e-6)
+            np.testing.assert_allclose(p.data, tp.detach().numpy(), **TOL)
     return ours_model
 
 
