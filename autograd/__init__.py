@@ -4,13 +4,12 @@ Tensor and Scalar record the operations made with them into a graph; ``backward(
 it in reverse topological order applying the chain rule. See ``API.md`` for the contract.
 """
 
-# tensor first: it imports ops, which imports function, which refers back to tensor
-from .tensor import Tensor, concatenate, get_default_dtype, maximum, minimum, set_default_dtype, stack, where  # isort: skip
 from .engine import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .function import Function
 from .functional import grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .scalar import Scalar
+from .tensor import Tensor, concatenate, get_default_dtype, maximum, minimum, set_default_dtype, stack, where
 from .viz import draw_graph
 
 __all__ = [

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import itertools
 import threading
 
 import numpy as np
@@ -30,6 +29,7 @@ __all__ = [
     "detect_anomaly",
     "is_anomaly_enabled",
     "scope",
+    "backward_order",
     "topological_order",
     "run_backward",
 ]
@@ -41,10 +41,12 @@ class _GradState(threading.local):
     def __init__(self):
         self.enabled = True  # record operations into the graph?
         self.anomaly = False  # remember where ops were made, check backward for NaN/inf
-        self.scope = None  # innermost :func:`scope` frame, stamped on every node made
+        self.tag = None  # stamped on every node made (the drawings' Module scope), if not None
 
 
-_state = _GradState()
+# The one per-thread state. Function.apply and the drivers read it on every op; the other
+# modules of the package use it by this name (no module reaches into another's private names).
+state = _GradState()
 
 
 def is_grad_enabled() -> bool:
@@ -57,7 +59,7 @@ def is_grad_enabled() -> bool:
     ...     autograd.is_grad_enabled()
     False
     """
-    return _state.enabled
+    return state.enabled
 
 
 class _GradModeSetter:
@@ -69,12 +71,12 @@ class _GradModeSetter:
         self._previous = []  # a stack, so one instance can be entered re-entrantly
 
     def __enter__(self):
-        self._previous.append(_state.enabled)
-        _state.enabled = self._mode
+        self._previous.append(state.enabled)
+        state.enabled = self._mode
         return self
 
     def __exit__(self, *exc_info):
-        _state.enabled = self._previous.pop()
+        state.enabled = self._previous.pop()
         return False
 
     def __call__(self, function):
@@ -127,7 +129,7 @@ class enable_grad(_GradModeSetter):
 
 def is_anomaly_enabled() -> bool:
     """Whether :class:`detect_anomaly` is active in this thread."""
-    return _state.anomaly
+    return state.anomaly
 
 
 class detect_anomaly:
@@ -149,12 +151,12 @@ class detect_anomaly:
     """
 
     def __enter__(self):
-        self._previous = _state.anomaly
-        _state.anomaly = True
+        self._previous = state.anomaly
+        state.anomaly = True
         return self
 
     def __exit__(self, *exc_info):
-        _state.anomaly = self._previous
+        state.anomaly = self._previous
         return False
 
 
@@ -182,13 +184,13 @@ class scope:
 
     ``nn.Module.__call__`` opens one per call, so a drawing can collapse a model's graph to
     one box per module call. Each entry makes a new frame, so two calls of one module are
-    two boxes. Nodes keep the frame in ``node.scope``.
+    two boxes. Nodes keep the frame in ``node.tag``.
 
     >>> import autograd
     >>> x = autograd.Tensor([1.0], requires_grad=True)
     >>> with autograd.engine.scope("layer"):
     ...     y = x * 2
-    >>> y.grad_fn.scope.owner
+    >>> y.grad_fn.tag.owner
     'layer'
     """
 
@@ -196,67 +198,32 @@ class scope:
         self.owner = owner
 
     def __enter__(self):
-        self._previous = _state.scope
-        _state.scope = _ScopeFrame(self.owner, self._previous)
-        return _state.scope
+        self._previous = state.tag
+        state.tag = _ScopeFrame(self.owner, self._previous)
+        return state.tag
 
     def __exit__(self, *exc_info):
-        _state.scope = self._previous
+        state.tag = self._previous
         return False
 
 
-def topological_order(roots):
-    """Every node reachable from ``roots``, each one before all of its parents.
+def backward_order(roots):
+    """Yield every node reachable from ``roots``, each after all of its consumers: the order
+    in which :func:`run_backward` applies the chain rule, and the one order the drawings show.
 
-    Iterative depth-first search, so a chain of a million nodes needs no recursion.
+    Kahn's algorithm: count each node's consumers first, then yield a node once every
+    consumer has been yielded, so its gradient is complete (summed over every path from the
+    roots) when backward reaches it. No recursion, so a chain of a million nodes is fine.
 
     >>> import autograd
     >>> a = autograd.Scalar(2.0, label="a")
     >>> b = a * 3
     >>> c = b + a
-    >>> [n.label or n.op for n in topological_order([c])]
+    >>> [n.label or n.op for n in backward_order([c])]
     ['+', '*', 'const', 'a']
     """
-    order = []
-    visited = set()
-    stack = [(root, False) for root in reversed(roots)]
-    while stack:
-        node, parents_done = stack.pop()
-        if parents_done:
-            order.append(node)
-            continue
-        if node in visited:
-            continue
-        visited.add(node)
-        stack.append((node, True))
-        for parent in node._parents:
-            if parent is not None and parent not in visited:
-                stack.append((parent, False))
-    order.reverse()
-    return order
-
-
-def run_backward(roots, root_grads, *, retain_graph=False, create_graph=False, capture=None, on_node=None):
-    """Apply the chain rule from ``roots`` (seeded with ``root_grads``) down to the leaves.
-
-    A node is processed once every consumer has sent it its share, so its gradient is the
-    complete sum over paths (Kahn's order: count each node's consumers first, then release a
-    node when the count reaches zero; no recursion, no sort).
-
-    ``capture`` (used by :func:`autograd.grad`) maps nodes to ``None``; their total gradients
-    are stored there instead of leaves accumulating into ``.grad``. ``on_node(node, grad)``
-    is called with every node's total gradient as it is reached (the drawings use it).
-    With ``create_graph`` the backward rules run with grad mode on, so the gradients are
-    themselves recorded and can be differentiated again.
-    """
-    if len(roots) == 1:  # the usual loss.backward()
-        pending = {roots[0]: root_grads[0]}
-    else:
-        pending = {}
-        for root, grad in zip(roots, root_grads):
-            pending[root] = grad if root not in pending else pending[root] + grad
-    consumers = dict.fromkeys(pending, 0)
-    stack = list(pending)
+    consumers = dict.fromkeys(roots, 0)
+    stack = list(consumers)
     while stack:
         for parent in stack.pop()._parents:
             if parent is None:
@@ -267,77 +234,130 @@ def run_backward(roots, root_grads, *, retain_graph=False, create_graph=False, c
                 stack.append(parent)
             else:
                 consumers[parent] = count + 1
-    ready = [root for root in pending if consumers[root] == 0]
-    state = _state
-    previous_mode = state.enabled
-    state.enabled = create_graph
-    check_finite = state.anomaly
-    # In anomaly mode a non-finite gradient raises a RuntimeError naming the op, so NumPy's
-    # own "divide by zero" warning would only repeat it less precisely.
-    numpy_errors = np.seterr(all="ignore") if check_finite else None
-    # The graph holds no reference cycles, so the collector would find nothing to free here;
-    # pausing it saves it from walking a large live graph while backward allocates gradients.
-    collecting = gc.isenabled()
-    gc.disable()
-    watching = capture is not None or on_node is not None  # grad() and drawings only
-    try:
-        while ready:
-            node = ready.pop()
-            parents = node._parents
-            grad = pending.pop(node, None)
-            if grad is None:  # no path from the roots carries a gradient here
-                parent_grads = _NO_GRADIENTS
-            elif watching and _watch(node, grad, capture, on_node):
-                parent_grads = _NO_GRADIENTS  # grad(): leaves keep their .grad as it is
+    ready = [root for root, count in consumers.items() if count == 0]
+    while ready:
+        node = ready.pop()
+        yield node
+        for parent in node._parents:
+            if parent is None:
+                continue
+            count = consumers[parent] - 1
+            if count:
+                consumers[parent] = count
             else:
-                parent_grads = node._backprop(grad, retain_graph)
-                if check_finite:
-                    _check_finite(node, parent_grads)
-            # one pass over the inputs: hand each its share, and release it once every
-            # consumer has (its gradient is then the complete sum over paths: a + a adds up)
-            for parent, parent_grad in zip(parents, parent_grads):
-                if parent is None:
-                    continue
-                if parent_grad is not None:
-                    known = pending.get(parent)
-                    pending[parent] = parent_grad if known is None else known + parent_grad
-                count = consumers[parent] - 1
-                if count:
-                    consumers[parent] = count
-                else:
-                    ready.append(parent)
-    finally:
-        state.enabled = previous_mode
-        if numpy_errors is not None:
-            np.seterr(**numpy_errors)
-        if collecting:
+                ready.append(parent)
+
+
+def topological_order(roots):
+    """The nodes of :func:`backward_order` as a list: each node before all of its inputs."""
+    return list(backward_order(roots))
+
+
+def run_backward(roots, root_grads, *, retain_graph=False, create_graph=False, capture=None, on_node=None,
+                 on_step=None):  # fmt: skip
+    """Apply the chain rule from ``roots`` (seeded with ``root_grads``) down to the leaves.
+
+    The loop is the whole algorithm: take the nodes in :func:`backward_order`; each one's
+    gradient is complete when it is reached, so hand it to the node, which returns one
+    gradient per input, and add those to what the inputs have received so far.
+
+    The options wrap the node's step rather than the loop: ``capture`` (used by
+    :func:`autograd.grad`) maps nodes to ``None`` and receives their total gradients, while
+    leaves keep their ``.grad`` as it is; ``on_node(node, grad)`` sees every node's total
+    gradient and ``on_step(node, grad, input_grads)`` what it sends to each input (the
+    drawings use both); in :class:`detect_anomaly` every step is checked for NaN and inf.
+    With ``create_graph`` the backward rules run with grad mode on, so the gradients are
+    themselves recorded and can be differentiated again.
+    """
+    grads = {}
+    for root, grad in zip(roots, root_grads):
+        grads[root] = grad if root not in grads else grads[root] + grad
+    step = _backprop
+    if capture is not None or on_node is not None or on_step is not None:
+        step = _watched(step, capture, on_node, on_step)
+    if state.anomaly:
+        step = _checked(step)
+    with _backward_mode(create_graph):
+        for node in backward_order(list(grads)):
+            grad = grads.pop(node, None)
+            if grad is None:  # no path from the roots carries a gradient here
+                continue
+            for parent, parent_grad in zip(node._parents, step(node, grad, retain_graph)):
+                if parent is not None and parent_grad is not None:
+                    known = grads.get(parent)
+                    grads[parent] = parent_grad if known is None else known + parent_grad
+
+
+def _backprop(node, grad, retain_graph):
+    """One step of the chain rule: ``node`` turns its gradient into one per input."""
+    return node._backprop(grad, retain_graph)
+
+
+class _backward_mode:
+    """Grad mode as ``create_graph`` asks, and the collector paused, while backward runs.
+
+    The graph holds no reference cycles, so the collector would find nothing to free; pausing
+    it saves it from walking a large live graph while backward allocates gradients.
+    """
+
+    def __init__(self, create_graph):
+        self.create_graph = create_graph
+
+    def __enter__(self):
+        self.previous = state.enabled
+        state.enabled = self.create_graph
+        self.collecting = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc_info):
+        state.enabled = self.previous
+        if self.collecting:
             gc.enable()
+        return False
 
 
-_NO_GRADIENTS = itertools.repeat(None)  # what a node that got no gradient passes on
+def _watched(step, capture, on_node, on_step):
+    """``step`` that reports to the hooks; under ``capture`` a leaf's gradient is only recorded
+    (grad() must leave its ``.grad`` alone, and a leaf has nothing to pass on)."""
+
+    def watched_step(node, grad, retain_graph):
+        if on_node is not None:
+            on_node(node, grad)
+        if capture is not None:
+            if node in capture:
+                capture[node] = grad
+            if not node._parents:
+                return ()
+        input_grads = step(node, grad, retain_graph)
+        if on_step is not None:
+            input_grads = list(input_grads)
+            on_step(node, grad, input_grads)
+        return input_grads
+
+    return watched_step
 
 
-def _watch(node, grad, capture, on_node):
-    """Tell ``on_node`` about ``grad`` and store it if ``node`` is captured. True for a leaf
-    under grad(): it has nothing to pass on, and grad() must leave its ``.grad`` alone."""
-    if on_node is not None:
-        on_node(node, grad)
-    if capture is not None:
-        if node in capture:
-            capture[node] = grad
-        return not node._parents
-    return False
+def _checked(step):
+    """``step`` that raises ``RuntimeError`` naming the op when it produces a NaN or an inf.
 
+    NumPy's own "divide by zero" warning would only repeat that error less precisely, so it
+    is silenced inside the step.
+    """
 
-def _check_finite(node, parent_grads):
-    for index, grad in enumerate(parent_grads):
-        if grad is None:
-            continue
-        values = np.asarray(grad.data if hasattr(grad, "grad_fn") else grad, dtype=float)
-        if not np.all(np.isfinite(values)):
-            kind = "nan" if np.isnan(values).any() else "inf"
-            where = getattr(node, "creation_trace", None) or "(created outside detect_anomaly)"
-            raise RuntimeError(
-                f"{node.name} backward produced {kind} in the gradient of its input {index}. "
-                f"The forward op was created at:\n{where}"
-            )
+    def checked_step(node, grad, retain_graph):
+        with np.errstate(all="ignore"):
+            input_grads = list(step(node, grad, retain_graph))
+        for index, input_grad in enumerate(input_grads):
+            if input_grad is None:
+                continue
+            values = np.asarray(input_grad.data if hasattr(input_grad, "grad_fn") else input_grad, dtype=float)
+            if not np.all(np.isfinite(values)):
+                kind = "nan" if np.isnan(values).any() else "inf"
+                where = getattr(node, "creation_trace", None) or "(created outside detect_anomaly)"
+                raise RuntimeError(
+                    f"{node.name} backward produced {kind} in the gradient of its input {index}. "
+                    f"The forward op was created at:\n{where}"
+                )
+        return input_grads
+
+    return checked_step

@@ -5,6 +5,14 @@ some input requires a gradient, makes a :class:`Node` (the ``ctx`` that ``forwar
 and hangs it on the result as ``grad_fn``. During backward the node calls the Function's
 ``backward`` and then :func:`sum_to_shape` brings every returned gradient back to its input's
 shape and dtype: broadcasting is undone here and nowhere else.
+
+Built-in ops (``autograd.ops``), ``nn.functional``'s fused ops and users' Functions all take
+this one path, so every speed trick here (a cheap context for an unrecorded op, backward on
+plain arrays, the output saved as its array) serves all of them.
+
+This module sits below ``tensor.py`` (which builds its operators on the ops, which are
+Functions), so it cannot import the Tensor class: ``tensor.py`` hands it over with
+:func:`register_tensor_type` when it is imported. That is the one upward reference.
 """
 
 from __future__ import annotations
@@ -13,13 +21,32 @@ import traceback
 
 import numpy as np
 
-from . import tensor as _tensor
-from .engine import _state
+from .engine import state as _state
 
-__all__ = ["Function", "Node", "sum_to_shape"]
+__all__ = ["Function", "Node", "sum_to_shape", "register_tensor_type", "keep_values_up_to"]
 
-# Outputs with at most this many elements stay on their node so drawings can show values.
-KEEP_VALUE_LIMIT = 64
+_Tensor = None  # the Tensor class, registered by tensor.py
+_make = None  # make(data, grad_fn=None): a Tensor around ``data`` as it is (no copy, no checks)
+_new = object.__new__
+
+
+def register_tensor_type(tensor_class, make):
+    """Tell ``apply`` which class its results are and how to make one without copying."""
+    global _Tensor, _make
+    _Tensor, _make = tensor_class, make
+
+
+# Outputs with at most this many elements keep their value on their node (``out_value``).
+# The engine never needs them; the drawings, which show values, raise it when imported.
+_value_limit = -1
+
+
+def keep_values_up_to(size):
+    """Keep the output of every op recorded from now on with at most ``size`` elements on its
+    node as ``node.out_value`` (``-1``: keep none). Returns the previous setting."""
+    global _value_limit
+    previous, _value_limit = _value_limit, size
+    return previous
 
 
 class _SavedOutput:
@@ -36,8 +63,8 @@ class Node:
     """The graph node of a computed Tensor, and the ``ctx`` its Function's forward and backward see.
 
     It holds the Function, its inputs' nodes (``_parents``), the values saved for backward,
-    and a little about the output (shape, dtype, and the value itself when it is small).
-    It never references its output Tensor, so graphs make no reference cycles.
+    and the output's shape and dtype (to bring gradients back to them). It never references
+    its output Tensor, so graphs make no reference cycles.
     """
 
     __slots__ = (
@@ -46,9 +73,9 @@ class Node:
         "_saved",
         "out_shape",
         "out_dtype",
-        "out_value",
-        "scope",  # the engine.scope frame the node was made in (e.g. a Module call), or None
-        "_inputs",  # the inputs, kept only when some are constants, for drawings to describe
+        "out_value",  # the output itself when small (see keep_values_up_to), else None
+        "tag",  # what engine.state.tag was when the node was made (the drawings' module scope), or None
+        "_inputs",  # the inputs, kept only when some are constants (see constant_inputs)
         "__dict__",  # ctx.anything = ... in a Function's forward, as in PyTorch
         "__weakref__",
     )
@@ -59,7 +86,8 @@ class Node:
         self.function = function
         self._parents = parents
         self._saved = ()
-        self.scope = None
+        self.out_value = None
+        self.tag = None
         self._inputs = None
 
     # -- what forward uses ---------------------------------------------------------------
@@ -84,15 +112,12 @@ class Node:
         return self._unpack(raw=self.function.backward_on_arrays and not _state.enabled)
 
     @property
-    def constants(self):
-        """For drawings: per input, ``None`` if it is in the graph, else what it was (a number, a
-        small array) or ``("array", shape, dtype)`` for a big one; ``None`` when all are in the graph."""
+    def constant_inputs(self):
+        """Per input of ``apply``: ``None`` if it is in the graph, else the value it was (a
+        number, an array, a Tensor that needs no gradient); ``None`` when all are in the graph."""
         if self._inputs is None:
             return None
-        return tuple(
-            None if parent is not None else _describe_constant(value)
-            for parent, value in zip(self._parents, self._inputs)
-        )
+        return tuple(None if parent is not None else value for parent, value in zip(self._parents, self._inputs))
 
     # -- identity --------------------------------------------------------------------------
     @property
@@ -106,14 +131,13 @@ class Node:
     # -- what the engine uses ----------------------------------------------------------------
     def _unpack(self, raw):
         """Saved values for backward: raw arrays on the fast path, Tensors when recording."""
-        Tensor = _tensor.Tensor
         if raw:  # a saved Tensor and a saved output both keep their array in .data
-            return tuple([value.data if isinstance(value, (Tensor, _SavedOutput)) else value for value in self._saved])
+            return tuple([value.data if isinstance(value, (_Tensor, _SavedOutput)) else value for value in self._saved])
         values = []
         for value in self._saved:
             if type(value) is _SavedOutput:
                 # a fresh Tensor whose grad_fn is this node: differentiable, and no cycle
-                value = Tensor._make(value.data, self if _state.enabled else None)
+                value = _make(value.data, self if _state.enabled else None)
             values.append(value)
         return tuple(values)
 
@@ -124,12 +148,12 @@ class Node:
             _ = self.saved_tensors  # raises the "second backward" error
         raw = function.backward_on_arrays and not _state.enabled
         if raw:
-            if type(grad) is not np.ndarray and isinstance(grad, _tensor.Tensor):  # a Tensor seed
+            if type(grad) is not np.ndarray and isinstance(grad, _Tensor):  # a Tensor seed
                 grad = grad.data
             grads = function.backward(self, grad)
         else:
-            if not isinstance(grad, _tensor.Tensor):
-                grad = _tensor.Tensor._make(np.asarray(grad))
+            if not isinstance(grad, _Tensor):
+                grad = _make(np.asarray(grad))
             grads = function.backward(self, grad)
         if saved and not retain_graph:
             # free what forward saved; a node that saved nothing can run again, as in PyTorch
@@ -171,12 +195,11 @@ def sum_to_shape(grad, shape, dtype, node, index, raw):
     Broadcasting copied the input along new leading axes and along axes of length 1, so its
     gradient is the sum over those axes. This is the only place the engine undoes it.
     """
-    Tensor = _tensor.Tensor
     if raw:
         if type(grad) is not np.ndarray:
-            grad = np.asarray(grad.data if isinstance(grad, Tensor) else grad)
-    elif not isinstance(grad, Tensor):
-        grad = Tensor._make(np.asarray(grad))
+            grad = np.asarray(grad.data if isinstance(grad, _Tensor) else grad)
+    elif not isinstance(grad, _Tensor):
+        grad = _make(np.asarray(grad))
     if grad.shape != shape:
         grad = _reduce_broadcast(grad, shape, node, index)
     if grad.dtype != dtype:
@@ -240,12 +263,11 @@ class Function:
 
     # Opt-in speed: set ``backward_on_arrays = True`` when ``backward`` uses only operations
     # that NumPy arrays and Tensors share (arithmetic, ``@``, ``.T``, ``.mT``, ``.sum``,
-    # ``.reshape``, indexing). The engine then hands it plain arrays (grad and saved values)
-    # whenever no graph of the gradient is wanted, skipping the cost of Tensor operations,
-    # and Tensors under ``create_graph=True``, so double backward still works. The built-in
-    # ops all do this.
+    # ``.reshape``, indexing, comparisons, and the helpers of ``autograd.ops.arraylike``). The
+    # engine then hands it plain arrays (grad and saved values) whenever no graph of the
+    # gradient is wanted, skipping the cost of Tensor operations, and Tensors under
+    # ``create_graph=True``, so double backward still works. The built-in ops all do this.
     backward_on_arrays = False
-    _forward_on_arrays = False  # built-in ops only: forward reads .data and records nothing
 
     @staticmethod
     def forward(ctx, *inputs):
@@ -262,43 +284,44 @@ class Function:
         Keyword ``options`` (an axis, a shape) go to ``forward`` too, but are settings, not
         inputs: ``backward`` returns gradients for the positional inputs only.
         """
-        Tensor = _tensor.Tensor
         state = _state
         enabled = state.enabled
         parents = None
-        has_constant = False
         if enabled:
+            has_constant = False
             position = 0
             for value in inputs:
-                if isinstance(value, Tensor) and value.requires_grad:
+                if isinstance(value, _Tensor) and value.requires_grad:
                     if parents is None:
                         parents = [None] * len(inputs)
                     parents[position] = value.grad_fn or value
                 elif value is not None:
                     has_constant = True
                 position += 1
-        if cls._forward_on_arrays:  # a built-in op: forward works on arrays and records nothing
-            if parents is None:
-                result = cls.forward(_NoGradContext(), *inputs, **options)
-                return Tensor._make(result if type(result) is np.ndarray else np.asarray(result))
-            node = Node(cls, tuple(parents))
-            result = cls.forward(node, *inputs, **options)
+        if parents is None:  # nothing to record: a context that only lets forward run
+            ctx = _new(_Unrecorded)
+            ctx.count = len(inputs)
         else:
-            node = Node(cls, (None,) * len(inputs) if parents is None else tuple(parents))
+            ctx = Node(cls, tuple(parents))
+        if enabled:
             state.enabled = False  # forward's own Tensor operations are not part of the graph
             try:
-                result = cls.forward(node, *inputs, **options)
+                result = cls.forward(ctx, *inputs, **options)
             finally:
-                state.enabled = enabled
-        data = result.data if isinstance(result, Tensor) else result
+                state.enabled = True
+        else:
+            result = cls.forward(ctx, *inputs, **options)
+        data = result.data if isinstance(result, _Tensor) else result
         if type(data) is not np.ndarray:
             data = np.asarray(data)
         if parents is None:
-            return Tensor._make(data)
-        out = Tensor._make(data, node)
+            return _make(data)
+        node = ctx
+        out = _make(data, node)
         node.out_shape = data.shape
         node.out_dtype = data.dtype
-        node.out_value = data if data.size <= KEEP_VALUE_LIMIT else None
+        if data.size <= _value_limit:
+            node.out_value = data
         saved = node._saved
         if saved:
             for value in saved:
@@ -308,29 +331,23 @@ class Function:
                     node._saved = tuple(output if v is result or v is data else v for v in saved)
                     break
         if has_constant:
-            node._inputs = inputs  # described only if someone draws the graph
-        if state.scope is not None:
-            node.scope = state.scope
+            node._inputs = inputs  # read only by those who ask for constant_inputs
+        if state.tag is not None:
+            node.tag = state.tag
         if state.anomaly:
             node.creation_trace = "".join(traceback.format_stack()[:-2])
         return out
 
 
-class _NoGradContext:
-    """The ``ctx`` of a built-in op whose result is not recorded: cheaper than a Node, saves nothing."""
+class _Unrecorded:
+    """The ``ctx`` of an op whose result is not recorded (no input requires grad): cheaper than
+    a Node; it keeps what forward sets on it, but nothing is saved for a backward that never runs."""
 
-    needs_input_grad = (False,) * 32
+    __slots__ = ("count", "__dict__")
+
+    @property
+    def needs_input_grad(self):
+        return (False,) * self.count
 
     def save_for_backward(self, *values):
         pass
-
-
-def _describe_constant(value):
-    """What a drawing shows for an input that is not in the graph: small values, else shape and dtype."""
-    Tensor = _tensor.Tensor
-    if value is None:
-        return None
-    data = value.data if isinstance(value, Tensor) else value
-    if isinstance(data, np.ndarray) and data.size > KEEP_VALUE_LIMIT:
-        return ("array", data.shape, data.dtype)
-    return data

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import engine
-from .tensor import Tensor, _seed_gradient
+from .tensor import Tensor, make_tensor, seed_gradient
 
 __all__ = ["grad"]
 
@@ -52,7 +52,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         if not output.requires_grad:
             raise RuntimeError(f"grad(): output {index} does not require grad and has no grad_fn")
         roots.append(output.grad_fn or output)
-        seeds.append(_seed_gradient(output, seed, f"grad() output {index}"))
+        seeds.append(seed_gradient(output, seed, f"grad() output {index}"))
     capture = {value.grad_fn or value: None for value in inputs}
     engine.run_backward(
         roots,
@@ -72,5 +72,5 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                 )
             results.append(None)
         else:
-            results.append(found if isinstance(found, Tensor) else Tensor._make(found))
+            results.append(found if isinstance(found, Tensor) else make_tensor(found))
     return tuple(results)

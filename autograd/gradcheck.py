@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .functional import grad
-from .tensor import Tensor
+from .tensor import Tensor, make_tensor
 
 __all__ = ["GradcheckError", "gradcheck", "gradgradcheck"]
 
@@ -27,7 +27,7 @@ def _float64_copies(inputs):
     for value in inputs:
         if isinstance(value, Tensor) and value.dtype.kind == "f":
             # C order, so the numerical pass can perturb elements through a flat view
-            copy = Tensor._make(np.array(value.data, dtype=np.float64, order="C"))
+            copy = make_tensor(np.array(value.data, dtype=np.float64, order="C"))
             copies.append(copy.requires_grad_(value.requires_grad))
         else:
             copies.append(value)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 
 from . import engine
-from .engine import _state
+from .engine import state as _state
 
 __all__ = ["Scalar"]
 

@@ -1,7 +1,7 @@
 """Tensor: an n-dimensional NumPy array that records the operations made with it.
 
 Construction and dtype rules, properties, and the operators, each one line that calls a
-primitive of ``ops.py`` or composes a few. A leaf Tensor that requires grad is a graph node
+primitive of ``autograd.ops`` or composes a few. A leaf Tensor that requires grad is a graph node
 itself: the engine hands it its gradient and it accumulates into ``.grad``.
 """
 
@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import engine, ops
+from . import engine, function, ops
+from .ops.indexing import plain_index
+from .ops.reductions import normalise_axis
 
 __all__ = ["Tensor", "set_default_dtype", "get_default_dtype", "maximum", "minimum", "where", "concatenate", "stack"]
 
@@ -135,7 +137,7 @@ class Tensor:
             grad = Tensor._make(grad)
         if self.grad is None:
             self.grad = grad
-        elif engine._state.enabled:  # create_graph: the sum stays differentiable
+        elif engine.state.enabled:  # create_graph: the sum stays differentiable
             self.grad = self.grad + grad
         else:
             self.grad = Tensor._make(self.grad.data + grad.data)
@@ -246,7 +248,7 @@ class Tensor:
                 "backward(): this tensor does not require grad and has no grad_fn; create the "
                 "inputs with requires_grad=True (and outside no_grad())"
             )
-        seed = _seed_gradient(self, gradient, "backward()")
+        seed = seed_gradient(self, gradient, "backward()")
         engine.run_backward(
             [self.grad_fn or self], [seed], retain_graph=retain_graph or create_graph, create_graph=create_graph
         )
@@ -297,7 +299,7 @@ class Tensor:
         return self
 
     def __getitem__(self, index):
-        return ops.GetItem.apply(self, index=ops._plain_index(index))
+        return ops.GetItem.apply(self, index=plain_index(index))
 
     # -- comparisons: bool tensors, never part of the graph ----------------------------------
     def _compare(self, ufunc, other):
@@ -377,7 +379,7 @@ class Tensor:
 
     def mean(self, axis=None, keepdims=False):
         """Mean over ``axis``: the sum divided by the number of elements summed."""
-        axes = ops._normalise_axis(axis, self.ndim, "mean")
+        axes = normalise_axis(axis, self.ndim, "mean")
         count = int(np.prod([self.shape[a] for a in axes]))
         if count == 0:
             raise ValueError(f"mean: no elements to average over axis {axis} of shape {self.shape}")
@@ -398,6 +400,11 @@ class Tensor:
             shape = tuple(shape[0])
         return ops.Reshape.apply(self, shape=shape)
 
+    def broadcast_to(self, shape):
+        """The tensor copied along new or length-1 axes up to ``shape`` (NumPy's rule); the
+        gradient is summed back."""
+        return ops.BroadcastTo.apply(self, shape=tuple(shape))
+
     def transpose(self, *axes):
         """Permute the axes (reverse them when none are given)."""
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
@@ -405,10 +412,13 @@ class Tensor:
         return ops.Transpose.apply(self, axes=axes or None)
 
 
+make_tensor = Tensor._make  # for the package's other modules: a Tensor around an array, no copy
+function.register_tensor_type(Tensor, make_tensor)
+
 _ONES = {}  # dtype -> 0-d array of one, the usual seed
 
 
-def _seed_gradient(output, gradient, where):
+def seed_gradient(output, gradient, where):
     """dL/d(output) to start backward with: 1 for a one-element output, else the given one."""
     if gradient is None:
         if output.data.size != 1:

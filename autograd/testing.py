@@ -18,7 +18,7 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from .tensor import Tensor
+from .tensor import make_tensor
 
 __all__ = ["shapes", "broadcastable_shapes", "arrays", "tensors"]
 
@@ -97,7 +97,7 @@ def tensors(draw, shape=None, dtype=np.float64, elements=None, requires_grad=Tru
     ((3,), True)
     """
     array = draw(arrays(shape=shape, dtype=dtype, elements=elements, contiguous=contiguous))
-    tensor = Tensor._make(array)  # keeps the drawn memory layout (the constructor would copy)
+    tensor = make_tensor(array)  # keeps the drawn memory layout (the constructor would copy)
     if requires_grad and array.dtype.kind == "f":
         tensor.requires_grad_(True)
     return tensor

@@ -35,7 +35,7 @@ import graphviz
 import numpy as np
 
 from . import engine
-from .function import Node
+from .function import Node, keep_values_up_to
 from .scalar import Scalar
 from .tensor import Tensor
 
@@ -494,7 +494,7 @@ class _Graph:
         """node -> the Module call (a scope frame) it is drawn inside with ``collapse_modules``."""
         boxes, frame_box = {}, {}
         for node in self.order:
-            frame = getattr(node, "scope", None) if isinstance(node, Node) else None
+            frame = getattr(node, "tag", None) if isinstance(node, Node) else None
             if frame is None:
                 continue
             if frame not in frame_box:
@@ -613,7 +613,7 @@ class _Builder:
             value_of[node] = self._add(node, functools.partial(self._value, node))
             if node._parents:
                 op_of[node] = self._add(node, functools.partial(self._op, node))
-                constants = None if g.scalar else node.constants
+                constants = None if g.scalar else _describe_constants(node)
                 if constants is not None:
                     consts[node] = {
                         index: self._add(node, functools.partial(self._const, value))
@@ -1065,3 +1065,23 @@ def backward_steps(root, *, mode="backward", params=None, show_data=True, show_g
         _Builder(graph, mode, show_data, show_grad, rankdir, max_nodes, collapse_modules, step=k).build()
         for k in range(len(graph.steps))
     ]
+
+
+# Outputs with at most this many elements keep their value on their node, so drawings can show it.
+KEEP_VALUE_LIMIT = 64
+keep_values_up_to(KEEP_VALUE_LIMIT)
+
+
+def _describe_constants(node):
+    """Per input of ``node``: ``None`` if it is in the graph, else what a drawing shows for it
+    (a number, a small array, or ``("array", shape, dtype)`` for a big one)."""
+    constants = node.constant_inputs
+    if constants is None:
+        return None
+    described = []
+    for value in constants:
+        data = value.data if isinstance(value, Tensor) else value
+        if isinstance(data, np.ndarray) and data.size > KEEP_VALUE_LIMIT:
+            data = ("array", data.shape, data.dtype)
+        described.append(data)
+    return tuple(described)

@@ -17,6 +17,8 @@ import numpy as np
 
 import autograd
 from autograd import Tensor
+from autograd.ops import Linear
+from autograd.ops.arraylike import softmax as _softmax
 
 from . import init as _init
 
@@ -194,38 +196,7 @@ def linear(x, weight, bias=None):
             f"linear: the input's last axis must have in_features = {weight.shape[1]} values, "
             f"got input shape {x.shape} (weight shape {weight.shape})"
         )
-    return Affine.apply(x, weight, bias)
-
-
-class Affine(autograd.Function):
-    """y = x W^T + b over the last axis of ``x`` (any leading batch axes).
-
-    dL/dx = grad W,  dL/dW = sum over the batch of grad^T x,  dL/db = sum over the batch of grad.
-
-    NOTE: one node instead of three (transpose, matmul, add): a layer call is the hottest path
-    of a training step. The backward rule uses operations arrays and Tensors share, so it runs
-    on plain arrays in an ordinary backward and stays differentiable under create_graph.
-    """
-
-    backward_on_arrays = True
-
-    @staticmethod
-    def forward(ctx, x, weight, bias):
-        out = x.data @ weight.data.T
-        if bias is not None:
-            out += bias.data  # out is a fresh array, so adding in place is safe
-        ctx.save_for_backward(x, weight)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        x, weight = ctx.saved_tensors
-        need_x, need_weight, need_bias = ctx.needs_input_grad
-        rows = grad.reshape(-1, weight.shape[0])  # the batch axes flattened: (samples, out)
-        grad_x = grad @ weight if need_x else None
-        grad_weight = rows.T @ x.reshape(-1, weight.shape[1]) if need_weight else None
-        grad_bias = rows.sum(axis=0) if need_bias else None
-        return grad_x, grad_weight, grad_bias
+    return Linear.apply(x, weight, bias)
 
 
 def dropout(x, p=0.5, training=True, generator=None):
@@ -458,8 +429,8 @@ class CrossEntropy(autograd.Function):
     ``dscores = p - onehot(y)``.
 
     NOTE: fused for speed (one log-softmax, no index scatter in backward). The backward rule
-    uses operations arrays and Tensors share (``backward_on_arrays``); under create_graph the
-    softmax is recomputed from the saved logits, so it is differentiable again.
+    uses operations arrays and Tensors share (``backward_on_arrays``): the softmax is computed
+    again from the saved logits, so under create_graph it is a function of them.
     """
 
     backward_on_arrays = True
@@ -476,9 +447,8 @@ class CrossEntropy(autograd.Function):
         if valid is not None:
             losses *= valid
         if ctx.needs_input_grad[0]:
-            exp /= total  # now the softmax, kept for backward
-            ctx.save_for_backward(logits, exp)
-            ctx.index, ctx.axis, ctx.reduction, ctx.valid, ctx.count = index, axis, reduction, valid, count
+            ctx.save_for_backward(logits, labels)
+            ctx.axis, ctx.reduction, ctx.valid, ctx.count = axis, reduction, valid, count
         if reduction == "none":
             return losses
         total_loss = np.add.reduce(losses, axis=None)
@@ -486,19 +456,15 @@ class CrossEntropy(autograd.Function):
 
     @staticmethod
     def backward(ctx, grad):
-        logits, probs = ctx.saved_tensors
+        logits, labels = ctx.saved_tensors
         scale = _loss_scale(grad, ctx.valid, ctx.count, ctx.reduction, ctx.axis)
-        if autograd.is_grad_enabled():  # create_graph: softmax must stay a function of the logits
-            onehot = np.zeros(probs.shape, dtype=probs.dtype)
-            onehot[ctx.index] = 1.0
-            return scale * (logits.softmax(axis=ctx.axis) - onehot), None
-        if np.ndim(scale) == 0:  # mean or sum: one factor for every sample
-            dscores = probs * scale  # scale * (p - onehot(y)), without building the one-hot matrix
-            dscores[ctx.index] -= scale
-            return dscores, None
-        dscores = probs.copy()
-        dscores[ctx.index] -= 1.0
-        return scale * dscores, None
+        return scale * (_softmax(logits, ctx.axis) - _onehot(labels, logits.shape, ctx.axis)), None
+
+
+def _onehot(labels, shape, axis):
+    """onehot(y): a bool array of ``shape`` that is True where the class axis equals the label."""
+    classes = np.arange(shape[axis]).reshape((-1,) + (1,) * (len(shape) - axis - 1))
+    return np.expand_dims(labels, axis) == classes
 
 
 def cross_entropy(input, target, reduction="mean", ignore_index=-100):

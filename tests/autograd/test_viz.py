@@ -305,7 +305,7 @@ def test_module_graph_forward_and_backward_with_parameter_names():
     for name in names:
         assert viz._PARAM in nodes(fwd)[find(fwd, f"<b>{name}</b>")[0]]
     ops = {re.search(r'label="(.*?)"', a).group(1) for a in nodes(fwd).values() if "ellipse" in a}
-    assert {"Affine", "relu"} <= ops  # nn.Linear is one fused Function, drawn like a built-in op
+    assert {"Linear", "relu"} <= ops  # nn.Linear is one fused Function, drawn like a built-in op
     assert "CrossEntropy" in ops  # nn's loss is a Function of its own: drawn like a built-in op
     assert "(5, 2) float64" in fwd.source  # the input batch, a constant
     assert len(find(fwd, "dashed")) >= 1
@@ -313,7 +313,7 @@ def test_module_graph_forward_and_backward_with_parameter_names():
     assert titles(back).count("AccumulateGrad") == 4
     accumulate = [a for a in nodes(back).values() if "AccumulateGrad" in a]
     assert all(any(f'<td align="left" balign="left">{n}</td>' in a for n in names) for a in accumulate)
-    assert "ReluBackward" in titles(back) and "AffineBackward" in titles(back)
+    assert "ReluBackward" in titles(back) and "LinearBackward" in titles(back)
     assert all(p.grad is None for _, p in model.named_parameters())
     # the same with a dict of names, and the sizes of the edges into the first layer
     as_dict = draw_graph(loss, mode="backward", params=dict(model.named_parameters()))

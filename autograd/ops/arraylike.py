@@ -1,0 +1,52 @@
+"""The few operations that NumPy arrays and Tensors spell differently, made to work on both.
+
+Why they exist: a built-in op's backward rule is written once and runs two ways. In an
+ordinary ``backward()`` it gets plain arrays (fast: no Tensor, no graph); under
+``create_graph=True`` it gets Tensors and records the gradient's own graph (double backward).
+Arithmetic, ``@``, ``.T``, ``.mT``, ``.sum``, ``.reshape``, indexing and comparisons are
+spelled the same on both; these five are not, so each picks the spelling of its argument
+(a Tensor is what has a ``grad_fn``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .scatter import ScatterAdd
+from .shape import BroadcastTo
+
+__all__ = ["exp", "log", "softmax", "broadcast_to", "scatter_add"]
+
+
+def exp(x):
+    """e^x."""
+    return x.exp() if hasattr(x, "grad_fn") else np.exp(x)
+
+
+def log(x):
+    """ln x."""
+    return x.log() if hasattr(x, "grad_fn") else np.log(x)
+
+
+def softmax(x, axis):
+    """e^x / sum(e^x) along ``axis``, with the maximum subtracted first (no overflow)."""
+    if hasattr(x, "grad_fn"):
+        return x.softmax(axis=axis)
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def broadcast_to(x, shape):
+    """``x`` copied along new or length-1 axes up to ``shape``."""
+    if not hasattr(x, "grad_fn"):
+        out = np.empty(shape, dtype=x.dtype)  # faster than np.broadcast_to, and a writeable array of its own
+        out[...] = x
+        return out
+    return BroadcastTo.apply(x, shape=shape)
+
+
+def scatter_add(grad, index, shape):
+    """zeros(shape) with ``grad`` added at ``index``: the adjoint of ``x[index]``."""
+    if not hasattr(grad, "grad_fn"):
+        return ScatterAdd.scatter(grad, index, shape)
+    return ScatterAdd.apply(grad, index=index, shape=shape)

@@ -1,0 +1,27 @@
+"""Op: the base class of the built-in operations, and how they read their inputs."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..function import Function
+
+__all__ = ["Op", "data_of", "shape_of"]
+
+
+class Op(Function):
+    """A built-in op: a :class:`~autograd.Function` whose backward uses only what arrays and
+    Tensors share (see :mod:`autograd.ops.arraylike`), so the engine runs it on plain arrays
+    unless a graph of the gradient is wanted (``backward_on_arrays``)."""
+
+    backward_on_arrays = True
+
+
+def data_of(value):
+    """The array behind a Tensor; an array, a number or ``None`` as it is."""
+    return value.data if hasattr(value, "grad_fn") else value
+
+
+def shape_of(value):
+    """The shape of a Tensor, an array or a number."""
+    return np.shape(data_of(value))
