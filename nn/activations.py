@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import checks
 from . import functional as F
-from .layers import _check_features, _float_dtype
 from .module import Module, Parameter
 
 __all__ = ["ReLU", "LeakyReLU", "PReLU", "ELU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "Step"]
@@ -59,8 +59,8 @@ class PReLU(Module):
 
     def __init__(self, num_parameters=1, init=0.25, dtype=None):
         super().__init__()
-        self.num_parameters = _check_features("num_parameters", num_parameters, "PReLU")
-        self.weight = Parameter(np.full(self.num_parameters, init, dtype=_float_dtype(dtype, "PReLU")))
+        self.num_parameters = checks.integer(num_parameters, "num_parameters", "PReLU")
+        self.weight = Parameter(np.full(self.num_parameters, init, dtype=checks.float_dtype(dtype, "PReLU")))
 
     def forward(self, x):
         return F.prelu(x, self.weight)

@@ -16,9 +16,10 @@ import gzip
 import io
 import math
 from importlib import resources
-from numbers import Integral, Real
 
 import numpy as np
+
+from . import checks
 
 __all__ = [
     "DataLoader",
@@ -30,19 +31,6 @@ __all__ = [
 ]
 
 _DATASETS = "nn.datasets"
-
-
-def _check_count(name, value, minimum):
-    # bool is an Integral, but make_spiral(True) is surely a mistake
-    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
-
-
-def _check_noise(noise):
-    if isinstance(noise, bool) or not isinstance(noise, Real) or not noise >= 0:
-        raise ValueError(f"noise must be a number >= 0 (a standard deviation), got {noise!r}")
-    return float(noise)
 
 
 def make_spiral(n_per_class, n_classes=3, noise=0.2, seed=None):
@@ -66,9 +54,9 @@ def make_spiral(n_per_class, n_classes=3, noise=0.2, seed=None):
     >>> bool(np.all(np.hypot(X[:, 0], X[:, 1]) <= 1.0))  # radius is t
     True
     """
-    n = _check_count("n_per_class", n_per_class, 1)
-    k_classes = _check_count("n_classes", n_classes, 1)
-    s = _check_noise(noise)
+    n = checks.integer(n_per_class, "n_per_class", "make_spiral")
+    k_classes = checks.integer(n_classes, "n_classes", "make_spiral")
+    s = checks.number(noise, "noise", "make_spiral", minimum=0, what="a standard deviation")
     rng = np.random.default_rng(seed)
     t = np.linspace(0.0, 1.0, n)
     k = np.arange(1, k_classes + 1)[:, None]
@@ -95,8 +83,8 @@ def make_moons(n, noise=0.1, seed=None):
     >>> X.shape, y.shape, np.bincount(y).tolist()
     ((200, 2), (200,), [100, 100])
     """
-    n = _check_count("n", n, 1)
-    s = _check_noise(noise)
+    n = checks.integer(n, "n", "make_moons")
+    s = checks.number(noise, "noise", "make_moons", minimum=0, what="a standard deviation")
     rng = np.random.default_rng(seed)
     n_upper = n // 2
     u_upper = np.linspace(0.0, np.pi, n_upper)
@@ -223,7 +211,7 @@ class DataLoader:
 
     def __init__(self, X, y, batch_size, shuffle=False, seed=None):
         self.X, self.y = _check_pair(X, y)
-        self.batch_size = _check_count("batch_size", batch_size, 1)
+        self.batch_size = checks.integer(batch_size, "batch_size", "DataLoader")
         self.shuffle = bool(shuffle)
         self._rng = np.random.default_rng(seed)
 

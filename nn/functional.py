@@ -20,6 +20,7 @@ from autograd import Tensor
 from autograd.ops import Linear
 from autograd.ops.arraylike import softmax as _softmax
 
+from . import checks
 from . import init as _init
 
 __all__ = [
@@ -235,11 +236,6 @@ def _reduce(loss, reduction):
     return loss
 
 
-def _check_reduction(reduction, where):
-    if reduction not in ("mean", "sum", "none"):
-        raise ValueError(f"{where}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
-
-
 def _same_shape(input, target, where):
     if input.shape != target.shape:
         raise ValueError(
@@ -259,7 +255,7 @@ def mse_loss(input, target, reduction="mean"):
     >>> nn.functional.mse_loss([1.0, 3.0], [0.0, 0.0])
     Tensor(5.)
     """
-    _check_reduction(reduction, "mse_loss")
+    checks.reduction(reduction, "mse_loss")
     input = _tensor(input)
     target = _target(target, input)
     _same_shape(input, target, "mse_loss")
@@ -273,7 +269,7 @@ def l1_loss(input, target, reduction="mean"):
     >>> nn.functional.l1_loss([1.0, -3.0], [0.0, 0.0])
     Tensor(2.)
     """
-    _check_reduction(reduction, "l1_loss")
+    checks.reduction(reduction, "l1_loss")
     input = _tensor(input)
     target = _target(target, input)
     _same_shape(input, target, "l1_loss")
@@ -297,7 +293,7 @@ def binary_cross_entropy(input, target, reduction="mean"):
     >>> nn.functional.binary_cross_entropy([0.5] * 20, [1.0] * 20, reduction="sum")  # 20 log 2
     Tensor(13.86294361)
     """
-    _check_reduction(reduction, "binary_cross_entropy")
+    checks.reduction(reduction, "binary_cross_entropy")
     input = _tensor(input)
     target = _target(target, input)
     _same_shape(input, target, "binary_cross_entropy")
@@ -345,7 +341,7 @@ def binary_cross_entropy_with_logits(input, target, reduction="mean"):
     >>> loss.data.round(4).tolist()
     [0.6931, 0.0, 1000.0]
     """
-    _check_reduction(reduction, "binary_cross_entropy_with_logits")
+    checks.reduction(reduction, "binary_cross_entropy_with_logits")
     input = _tensor(input)
     target = _target(target, input)
     _same_shape(input, target, "binary_cross_entropy_with_logits")
@@ -485,7 +481,7 @@ def cross_entropy(input, target, reduction="mean", ignore_index=-100):
     >>> scores.grad.data.round(3)  # p - onehot(y)
     array([[ 0.015,  0.631, -0.647]])
     """
-    _check_reduction(reduction, "cross_entropy")
+    checks.reduction(reduction, "cross_entropy")
     input = _tensor(input)
     raw_target = target.data if isinstance(target, Tensor) else np.asarray(target)
     if raw_target.dtype.kind == "f" and raw_target.shape == input.shape and input.ndim >= 1:
@@ -508,7 +504,7 @@ def nll_loss(input, target, reduction="mean", ignore_index=-100):
     >>> round(nn.functional.nll_loss(log_p, [1]).item(), 4)  # -log 0.75
     0.2877
     """
-    _check_reduction(reduction, "nll_loss")
+    checks.reduction(reduction, "nll_loss")
     input = _tensor(input)
     labels, valid, axis = _class_target(input, target, ignore_index, "nll_loss")
     if valid is None:

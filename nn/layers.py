@@ -6,19 +6,11 @@ import math
 
 import numpy as np
 
-from autograd import get_default_dtype
-
+from . import checks, init
 from . import functional as F
-from . import init
 from .module import Module, Parameter
 
 __all__ = ["Linear", "Identity", "Flatten", "Dropout", "Maxout"]
-
-
-def _check_features(name, value, where):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{where}: {name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 def _init_affine(weight, bias, in_features):
@@ -27,13 +19,6 @@ def _init_affine(weight, bias, in_features):
     if bias is not None:
         bound = 1 / math.sqrt(in_features)
         init.uniform_(bias, -bound, bound)
-
-
-def _float_dtype(dtype, where):
-    dtype = get_default_dtype() if dtype is None else np.dtype(dtype)
-    if dtype.kind != "f":
-        raise TypeError(f"{where}: dtype must be a float dtype, got {dtype}")
-    return dtype
 
 
 class Linear(Module):
@@ -53,9 +38,9 @@ class Linear(Module):
 
     def __init__(self, in_features, out_features, bias=True, dtype=None):
         super().__init__()
-        self.in_features = _check_features("in_features", in_features, "Linear")
-        self.out_features = _check_features("out_features", out_features, "Linear")
-        dtype = _float_dtype(dtype, "Linear")
+        self.in_features = checks.integer(in_features, "in_features", "Linear")
+        self.out_features = checks.integer(out_features, "out_features", "Linear")
+        dtype = checks.float_dtype(dtype, "Linear")
         self.weight = Parameter(np.zeros((self.out_features, self.in_features), dtype=dtype))
         self.bias = Parameter(np.zeros(self.out_features, dtype=dtype)) if bias else None
         self.reset_parameters()
@@ -162,10 +147,10 @@ class Maxout(Module):
 
     def __init__(self, in_features, out_features, pieces, dtype=None):
         super().__init__()
-        self.in_features = _check_features("in_features", in_features, "Maxout")
-        self.out_features = _check_features("out_features", out_features, "Maxout")
-        self.pieces = _check_features("pieces", pieces, "Maxout")
-        dtype = _float_dtype(dtype, "Maxout")
+        self.in_features = checks.integer(in_features, "in_features", "Maxout")
+        self.out_features = checks.integer(out_features, "out_features", "Maxout")
+        self.pieces = checks.integer(pieces, "pieces", "Maxout")
+        dtype = checks.float_dtype(dtype, "Maxout")
         rows = self.out_features * self.pieces
         self.weight = Parameter(np.zeros((rows, self.in_features), dtype=dtype))
         self.bias = Parameter(np.zeros(rows, dtype=dtype))

@@ -6,6 +6,7 @@ whose docstrings give the formulas and gradients.
 
 from __future__ import annotations
 
+from . import checks
 from . import functional as F
 from .module import Module
 
@@ -15,7 +16,7 @@ __all__ = ["MSELoss", "L1Loss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLos
 class _Loss(Module):
     def __init__(self, reduction="mean"):
         super().__init__()
-        F._check_reduction(reduction, type(self).__name__)
+        checks.reduction(reduction, type(self).__name__)
         self.reduction = reduction
 
     def extra_repr(self):

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .data import _check_count
+from . import checks
 
 __all__ = ["KNeighborsClassifier"]
 
@@ -40,7 +40,7 @@ class KNeighborsClassifier:
     """
 
     def __init__(self, k=5):
-        self.k = _check_count("k", k, 1)
+        self.k = checks.integer(k, "k", "KNeighborsClassifier")
         self.classes_ = None
 
     def fit(self, X, y):

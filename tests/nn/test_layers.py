@@ -65,7 +65,7 @@ def test_linear_shape_error_names_the_shapes():
 
 @pytest.mark.parametrize("bad", [0, -1, 2.5, True])
 def test_linear_rejects_bad_sizes(bad):
-    with pytest.raises(ValueError, match="in_features must be a positive integer"):
+    with pytest.raises(ValueError, match="Linear: in_features must be an integer >= 1, got"):
         nn.Linear(bad, 2)
 
 
