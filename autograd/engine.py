@@ -213,7 +213,7 @@ def backward_order(roots):
 
     Kahn's algorithm: count each node's consumers first, then yield a node once every
     consumer has been yielded, so its gradient is complete (summed over every path from the
-    roots) when backward reaches it. No recursion, so a chain of a million nodes is fine.
+    roots) when backward reaches it. No recursion: a chain of a million nodes is fine.
 
     >>> import autograd
     >>> a = autograd.Scalar(2.0, label="a")
@@ -223,29 +223,27 @@ def backward_order(roots):
     ['+', '*', 'const', 'a']
     """
     consumers = dict.fromkeys(roots, 0)
+    count_of = consumers.get
     stack = list(consumers)
     while stack:
         for parent in stack.pop()._parents:
-            if parent is None:
-                continue
-            count = consumers.get(parent)
-            if count is None:
-                consumers[parent] = 1
-                stack.append(parent)
-            else:
-                consumers[parent] = count + 1
-    ready = [root for root, count in consumers.items() if count == 0]
+            if parent is not None:
+                count = count_of(parent)
+                if count is None:
+                    consumers[parent] = 1
+                    stack.append(parent)
+                else:
+                    consumers[parent] = count + 1
+    ready = [root for root, count in consumers.items() if not count]
     while ready:
         node = ready.pop()
         yield node
         for parent in node._parents:
-            if parent is None:
-                continue
-            count = consumers[parent] - 1
-            if count:
+            if parent is not None:
+                count = consumers[parent] - 1
                 consumers[parent] = count
-            else:
-                ready.append(parent)
+                if not count:
+                    ready.append(parent)
 
 
 def topological_order(roots):
@@ -272,48 +270,36 @@ def run_backward(roots, root_grads, *, retain_graph=False, create_graph=False, c
     grads = {}
     for root, grad in zip(roots, root_grads):
         grads[root] = grad if root not in grads else grads[root] + grad
-    step = _backprop
+    step = None  # plain node._backprop, called directly: the hot path of every backward()
     if capture is not None or on_node is not None or on_step is not None:
-        step = _watched(step, capture, on_node, on_step)
+        step = _watched(_backprop, capture, on_node, on_step)
     if state.anomaly:
-        step = _checked(step)
-    with _backward_mode(create_graph):
-        for node in backward_order(list(grads)):
+        step = _checked(step or _backprop)
+    previous_mode = state.enabled
+    state.enabled = create_graph
+    # The graph holds no reference cycles, so the collector would find nothing to free here;
+    # pausing it saves it from walking a large live graph while backward allocates gradients.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for node in backward_order(tuple(grads)):
             grad = grads.pop(node, None)
             if grad is None:  # no path from the roots carries a gradient here
                 continue
-            for parent, parent_grad in zip(node._parents, step(node, grad, retain_graph)):
+            input_grads = node._backprop(grad, retain_graph) if step is None else step(node, grad, retain_graph)
+            for parent, parent_grad in zip(node._parents, input_grads):
                 if parent is not None and parent_grad is not None:
                     known = grads.get(parent)
                     grads[parent] = parent_grad if known is None else known + parent_grad
+    finally:
+        state.enabled = previous_mode
+        if collecting:
+            gc.enable()
 
 
 def _backprop(node, grad, retain_graph):
     """One step of the chain rule: ``node`` turns its gradient into one per input."""
     return node._backprop(grad, retain_graph)
-
-
-class _backward_mode:
-    """Grad mode as ``create_graph`` asks, and the collector paused, while backward runs.
-
-    The graph holds no reference cycles, so the collector would find nothing to free; pausing
-    it saves it from walking a large live graph while backward allocates gradients.
-    """
-
-    def __init__(self, create_graph):
-        self.create_graph = create_graph
-
-    def __enter__(self):
-        self.previous = state.enabled
-        state.enabled = self.create_graph
-        self.collecting = gc.isenabled()
-        gc.disable()
-
-    def __exit__(self, *exc_info):
-        state.enabled = self.previous
-        if self.collecting:
-            gc.enable()
-        return False
 
 
 def _watched(step, capture, on_node, on_step):

@@ -25,15 +25,19 @@ from .engine import state as _state
 
 __all__ = ["Function", "Node", "sum_to_shape", "register_tensor_type", "keep_values_up_to"]
 
-_Tensor = None  # the Tensor class, registered by tensor.py
+# The Tensor class and its no-copy constructor, registered by tensor.py when it is imported.
+# The ops read ``function.tensor_type`` to tell a Tensor from an array or a number.
+tensor_type = None
+_Tensor = None  # the same class, under the name the hot paths below use
 _make = None  # make(data, grad_fn=None): a Tensor around ``data`` as it is (no copy, no checks)
 _new = object.__new__
 
 
 def register_tensor_type(tensor_class, make):
     """Tell ``apply`` which class its results are and how to make one without copying."""
-    global _Tensor, _make
-    _Tensor, _make = tensor_class, make
+    global tensor_type, _Tensor, _make
+    tensor_type = _Tensor = tensor_class
+    _make = make
 
 
 # Outputs with at most this many elements keep their value on their node (``out_value``).
@@ -59,6 +63,9 @@ class _SavedOutput:
         self.data = data
 
 
+_ALL_NEEDED = [(True,) * count for count in range(8)]
+
+
 class Node:
     """The graph node of a computed Tensor, and the ``ctx`` its Function's forward and backward see.
 
@@ -74,27 +81,28 @@ class Node:
         "out_shape",
         "out_dtype",
         "out_value",  # the output itself when small (see keep_values_up_to), else None
-        "tag",  # what engine.state.tag was when the node was made (the drawings' module scope), or None
-        "_inputs",  # the inputs, kept only when some are constants (see constant_inputs)
         "__dict__",  # ctx.anything = ... in a Function's forward, as in PyTorch
         "__weakref__",
     )
     # Rarely set, so they live in the class until a node needs its own (saves time per op).
+    tag = None  # what engine.state.tag was when the node was made (the drawings' module scope)
     creation_trace = None  # where in the user's code the op was made (detect_anomaly only)
+    _inputs = None  # the inputs, kept only when some are constants (see constant_inputs)
+    _partial = False  # True when some input of apply needs no gradient
 
     def __init__(self, function, parents):
         self.function = function
         self._parents = parents
         self._saved = ()
-        self.out_value = None
-        self.tag = None
-        self._inputs = None
 
     # -- what forward uses ---------------------------------------------------------------
     @property
     def needs_input_grad(self):
         """One bool per input of ``apply``: does that input need a gradient?"""
-        return tuple([parent is not None for parent in self._parents])
+        parents = self._parents
+        if not self._partial and len(parents) < len(_ALL_NEEDED):
+            return _ALL_NEEDED[len(parents)]  # the usual case, asked in most backward rules
+        return tuple([parent is not None for parent in parents])
 
     def save_for_backward(self, *values):
         """Keep ``values`` (Tensors, arrays or numbers) for ``backward``; free them after it."""
@@ -268,6 +276,10 @@ class Function:
     # gradient is wanted, skipping the cost of Tensor operations, and Tensors under
     # ``create_graph=True``, so double backward still works. The built-in ops all do this.
     backward_on_arrays = False
+    # Opt-in speed: set ``forward_on_arrays = True`` when ``forward`` only reads its inputs'
+    # arrays (``.data``) and makes no Tensor operations: there is then nothing it could record,
+    # and the engine skips switching grad mode off around it. The built-in ops all do this.
+    forward_on_arrays = False
 
     @staticmethod
     def forward(ctx, *inputs):
@@ -289,12 +301,13 @@ class Function:
         parents = None
         if enabled:
             has_constant = False
-            position = 0
+            needed = position = 0
             for value in inputs:
                 if isinstance(value, _Tensor) and value.requires_grad:
                     if parents is None:
                         parents = [None] * len(inputs)
                     parents[position] = value.grad_fn or value
+                    needed += 1
                 elif value is not None:
                     has_constant = True
                 position += 1
@@ -303,7 +316,9 @@ class Function:
             ctx.count = len(inputs)
         else:
             ctx = Node(cls, tuple(parents))
-        if enabled:
+            if needed < position:
+                ctx._partial = True
+        if enabled and not cls.forward_on_arrays:
             state.enabled = False  # forward's own Tensor operations are not part of the graph
             try:
                 result = cls.forward(ctx, *inputs, **options)
@@ -320,8 +335,7 @@ class Function:
         out = _make(data, node)
         node.out_shape = data.shape
         node.out_dtype = data.dtype
-        if data.size <= _value_limit:
-            node.out_value = data
+        node.out_value = data if data.size <= _value_limit else None
         saved = node._saved
         if saved:
             for value in saved:

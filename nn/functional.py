@@ -425,8 +425,9 @@ class CrossEntropy(autograd.Function):
     ``dscores = p - onehot(y)``.
 
     NOTE: fused for speed (one log-softmax, no index scatter in backward). The backward rule
-    uses operations arrays and Tensors share (``backward_on_arrays``): the softmax is computed
-    again from the saved logits, so under create_graph it is a function of them.
+    uses operations arrays and Tensors share (``backward_on_arrays``): on arrays it reuses the
+    softmax forward computed, on Tensors (create_graph) it computes it again from the saved
+    logits, so it is a function of them.
     """
 
     backward_on_arrays = True
@@ -443,8 +444,9 @@ class CrossEntropy(autograd.Function):
         if valid is not None:
             losses *= valid
         if ctx.needs_input_grad[0]:
+            exp /= total  # now the softmax: backward on arrays reuses it
             ctx.save_for_backward(logits, labels)
-            ctx.axis, ctx.reduction, ctx.valid, ctx.count = axis, reduction, valid, count
+            ctx.probs, ctx.axis, ctx.reduction, ctx.valid, ctx.count = exp, axis, reduction, valid, count
         if reduction == "none":
             return losses
         total_loss = np.add.reduce(losses, axis=None)
@@ -454,7 +456,8 @@ class CrossEntropy(autograd.Function):
     def backward(ctx, grad):
         logits, labels = ctx.saved_tensors
         scale = _loss_scale(grad, ctx.valid, ctx.count, ctx.reduction, ctx.axis)
-        return scale * (_softmax(logits, ctx.axis) - _onehot(labels, logits.shape, ctx.axis)), None
+        probs = _softmax(logits, ctx.axis, known=ctx.probs)
+        return scale * (probs - _onehot(labels, logits.shape, ctx.axis)), None
 
 
 def _onehot(labels, shape, axis):

@@ -5,13 +5,14 @@ ordinary ``backward()`` it gets plain arrays (fast: no Tensor, no graph); under
 ``create_graph=True`` it gets Tensors and records the gradient's own graph (double backward).
 Arithmetic, ``@``, ``.T``, ``.mT``, ``.sum``, ``.reshape``, indexing and comparisons are
 spelled the same on both; these five are not, so each picks the spelling of its argument
-(a Tensor is what has a ``grad_fn``).
+(``op.is_tensor``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from .op import is_tensor
 from .scatter import ScatterAdd
 from .shape import BroadcastTo
 
@@ -20,25 +21,33 @@ __all__ = ["exp", "log", "softmax", "broadcast_to", "scatter_add"]
 
 def exp(x):
     """e^x."""
-    return x.exp() if hasattr(x, "grad_fn") else np.exp(x)
+    return x.exp() if is_tensor(x) else np.exp(x)
 
 
 def log(x):
     """ln x."""
-    return x.log() if hasattr(x, "grad_fn") else np.log(x)
+    return x.log() if is_tensor(x) else np.log(x)
 
 
-def softmax(x, axis):
-    """e^x / sum(e^x) along ``axis``, with the maximum subtracted first (no overflow)."""
-    if hasattr(x, "grad_fn"):
+def softmax(x, axis, known=None):
+    """e^x / sum(e^x) along ``axis``, with the maximum subtracted first (no overflow).
+
+    ``known``: the softmax of the same ``x`` if forward already computed it as an array. On
+    arrays it is returned as it is (no second computation); on Tensors the softmax is always
+    computed again as a Tensor operation, so it stays a function of ``x`` (double backward,
+    tracing).
+    """
+    if is_tensor(x):
         return x.softmax(axis=axis)
+    if known is not None:
+        return known
     e = np.exp(x - x.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
 
 
 def broadcast_to(x, shape):
     """``x`` copied along new or length-1 axes up to ``shape``."""
-    if not hasattr(x, "grad_fn"):
+    if not is_tensor(x):
         out = np.empty(shape, dtype=x.dtype)  # faster than np.broadcast_to, and a writeable array of its own
         out[...] = x
         return out
@@ -47,6 +56,6 @@ def broadcast_to(x, shape):
 
 def scatter_add(grad, index, shape):
     """zeros(shape) with ``grad`` added at ``index``: the adjoint of ``x[index]``."""
-    if not hasattr(grad, "grad_fn"):
+    if not is_tensor(grad):
         return ScatterAdd.scatter(grad, index, shape)
     return ScatterAdd.apply(grad, index=index, shape=shape)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .arraylike import scatter_add
-from .op import Op
+from .op import Op, is_tensor
 
 __all__ = ["GetItem", "plain_index"]
 
@@ -14,7 +14,7 @@ def plain_index(index):
     """Tensors in an index become their arrays, lists become arrays, as NumPy would read them."""
     if isinstance(index, tuple):
         return tuple(plain_index(i) for i in index)
-    if hasattr(index, "grad_fn"):
+    if is_tensor(index):
         if index.requires_grad:
             raise TypeError("indexing: an index tensor cannot require grad")
         return index.data
