@@ -88,7 +88,7 @@ def draw_graph(root, *, mode="forward", params=None, show_data=True, show_grad=T
     _check(mode, rankdir, max_nodes)
     graph = Graph(root, params)
     if show_grad and (mode == "backward" or graph.nodes.computes_gradients):
-        graph.compute_gradients()
+        graph.compute_gradients(flows=mode == "backward")  # a forward drawing shows no edge values
     return Builder(graph, mode, show_data, show_grad, rankdir, max_nodes, collapse_modules).build()
 
 
@@ -135,7 +135,7 @@ def backward_steps(root, *, mode="backward", params=None, show_data=True, show_g
     graph = Graph(root, params)
     if not graph.requires_grad:
         raise ValueError("backward_steps: the root does not require grad, so no gradient flows through its graph")
-    graph.compute_gradients()
+    graph.compute_gradients(flows=mode == "backward")
     if graph.totals is None:
         raise RuntimeError(f"backward_steps cannot compute the gradients: {graph.grad_note}")
     return [

@@ -98,12 +98,12 @@ class Graph:
         return self.nodes.name(node)
 
     # -- gradients -------------------------------------------------------------------------
-    def compute_gradients(self):
-        """Every node's gradient (``totals``), what each edge carries (``flows``) and backward's steps."""
+    def compute_gradients(self, flows=True):
+        """Every node's gradient (``totals``), backward's steps and, with ``flows``, what each edge carries."""
         if self.totals is not None or not self.requires_grad:
             return
         if self.nodes.computes_gradients:
-            self._run_backward()
+            self._run_backward(flows)
         else:
             self._apply_local_derivatives()
 
@@ -122,7 +122,7 @@ class Graph:
                 totals[parent] = flow if parent not in totals else totals[parent] + flow
         self.totals = totals
 
-    def _run_backward(self):
+    def _run_backward(self, with_flows):
         totals, flows, steps = {}, {}, []
 
         def on_node(node, grad):
@@ -138,7 +138,7 @@ class Graph:
         capture = dict.fromkeys(self.order)  # with capture, run_backward leaves every .grad alone
         try:
             engine.run_backward([self.top], [np.ones(data.shape, data.dtype)], retain_graph=True,
-                                capture=capture, on_node=on_node, on_step=on_step)  # fmt: skip
+                                capture=capture, on_node=on_node, on_step=on_step if with_flows else None)  # fmt: skip
         except RuntimeError as error:
             if "second time" in str(error):
                 self.grad_note = (

@@ -5,6 +5,7 @@ import os
 import re
 import xml.etree.ElementTree as ET
 
+import graphviz
 import numpy as np
 import pytest
 
@@ -524,6 +525,26 @@ def test_render_svg_and_png(program, tmp_path):
     assert open(out, "rb").read(4) == b"\x89PNG"
     bundle = forward._repr_mimebundle_()  # what Jupyter displays
     assert "data -8.0" in _svg_texts(bundle["image/svg+xml"].encode())
+    assert "data -8.0" in _svg_texts(forward._repr_svg_().encode())
+    assert forward._repr_mimebundle_(include=["image/png"])["image/png"].startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("program", ["dot", "graphviz-pure"])
+def test_render_runs_the_program_on_the_dot_text(program):
+    path = _program(program)
+    f, _ = lecture3()
+    svg = viz.render(draw_graph(f).source, "svg", program=path)
+    assert {"data -8.0", "x", "+", "*"} <= set(_svg_texts(svg))
+    with pytest.raises(graphviz.CalledProcessError):  # the program's own failure, with its exit status
+        viz.render("digraph { a -> ", program=path, quiet=True)
+
+
+def test_the_drawing_class_overrides_no_private_hook_of_graphviz():
+    # rendering goes through viz.render; of graphviz.Digraph only public methods and IPython's
+    # display hooks are replaced, so a new graphviz release cannot break it from inside
+    own = {name for name in vars(viz.GraphDrawing) if name.startswith("_") and not name.startswith("__")}
+    assert own == {"_repr_mimebundle_", "_repr_svg_"}
+    assert {"pipe", "render"} <= set(vars(viz.GraphDrawing))
 
 
 def test_render_module_graph_with_graphviz_pure():
