@@ -199,7 +199,8 @@ def test_backward_steps_lecture3():
     ]
     assert order == [f, z, d, y, x]
     # the values appear on an edge once its gradient has been sent
-    assert "×4.0 → 4.0" in edge_labels(steps[1]) and "×1.0 → 4.0" not in edge_labels(steps[2])
+    assert "×4.0 → 4.0" in edge_labels(steps[1])
+    assert "×1.0 → 4.0" not in edge_labels(steps[1]) + edge_labels(steps[2])  # d is complete at step 3
     assert edge_labels(steps[3]).count("×1.0 → 4.0") == 2
     assert (x.grad, y.grad, z.grad, d.grad, f.grad) == (0.0, 0.0, 0.0, 0.0, 0.0)
 
@@ -253,7 +254,7 @@ def test_backward_steps_show_the_order_backward_runs_scalar_diamond(monkeypatch)
     seen = record_backward(monkeypatch)
     f.backward()
     assert [node.label for node in seen if node.op != "const"] == shown  # constants get no step
-    assert sorted(shown) == ["a", "b", "c", "f", "x"] and shown[0] == "f" and shown[-1] == "x"
+    assert shown == ["f", "c", "b", "a", "x"]  # c before b: the last input of + goes first
     assert x.grad == pytest.approx((1 - np.tanh(1.5) ** 2) * 3 + 2 * 3 * 0.5)
 
 
@@ -286,7 +287,8 @@ def test_backward_steps_show_the_order_backward_runs_tensor_diamond(monkeypatch)
     assert shown == [f"{node.name}Backward" if node._parents else "AccumulateGrad" for node in seen]
     taps = {"ABackward", "BBackward", "CBackward", "DBackward"}
     assert [title for title in shown if title in taps] == [name + "Backward" for name in Tap.reached]
-    assert Tap.reached[0] == "D" and Tap.reached[-1] == "A" and len(shown) == 10
+    assert shown == ["SumBackward", "DBackward", "AddBackward", "MulBackward", "CBackward", "ExpBackward",
+                     "BBackward", "MulBackward", "ABackward", "AccumulateGrad"]  # fmt: skip
     assert np.allclose(x.grad.data, 2.0 + np.exp([1.0, 2.0]) * (1.0 + np.array([1.0, 2.0])))
 
 
