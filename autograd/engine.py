@@ -28,7 +28,6 @@ __all__ = [
     "is_grad_enabled",
     "detect_anomaly",
     "is_anomaly_enabled",
-    "scope",
     "backward_order",
     "topological_order",
     "run_backward",
@@ -41,7 +40,7 @@ class _GradState(threading.local):
     def __init__(self):
         self.enabled = True  # record operations into the graph?
         self.anomaly = False  # remember where ops were made, check backward for NaN/inf
-        self.tag = None  # stamped on every node made (the drawings' Module scope), if not None
+        self.tag = None  # if not None, Function.apply stamps it on every node it makes (node.tag)
 
 
 # The one per-thread state. Function.apply and the drivers read it on every op; the other
@@ -157,53 +156,6 @@ class detect_anomaly:
 
     def __exit__(self, *exc_info):
         state.anomaly = self._previous
-        return False
-
-
-class _ScopeFrame:
-    """One entry of the scope stack: who opened it, and the frame around it."""
-
-    __slots__ = ("owner", "parent", "__weakref__")
-
-    def __init__(self, owner, parent):
-        self.owner = owner
-        self.parent = parent
-
-    def path(self):
-        """The owners from the outermost frame in to this one."""
-        frames = []
-        frame = self
-        while frame is not None:
-            frames.append(frame)
-            frame = frame.parent
-        return frames[::-1]
-
-
-class scope:
-    """Tag every graph node made inside the block with a frame naming ``owner``.
-
-    ``nn.Module.__call__`` opens one per call, so a drawing can collapse a model's graph to
-    one box per module call. Each entry makes a new frame, so two calls of one module are
-    two boxes. Nodes keep the frame in ``node.tag``.
-
-    >>> import autograd
-    >>> x = autograd.Tensor([1.0], requires_grad=True)
-    >>> with autograd.engine.scope("layer"):
-    ...     y = x * 2
-    >>> y.grad_fn.tag.owner
-    'layer'
-    """
-
-    def __init__(self, owner):
-        self.owner = owner
-
-    def __enter__(self):
-        self._previous = state.tag
-        state.tag = _ScopeFrame(self.owner, self._previous)
-        return state.tag
-
-    def __exit__(self, *exc_info):
-        state.tag = self._previous
         return False
 
 

@@ -27,7 +27,7 @@ sys.path.insert(0, str(HERE.parent))  # run from a checkout without installing
 import autograd  # noqa: E402
 import nn  # noqa: E402
 from autograd import Scalar, Tensor, draw_graph  # noqa: E402
-from autograd.viz import _which  # noqa: E402
+from autograd.viz import which_program  # noqa: E402
 
 OUT = HERE / "img"
 
@@ -63,7 +63,7 @@ def mlp():
 
 def main():
     OUT.mkdir(exist_ok=True)
-    pure = _which("graphviz-pure")
+    pure = which_program("graphviz-pure")
     for name, drawing in {**lecture3(), **mlp()}.items():
         if pure:
             drawing.program = pure

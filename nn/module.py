@@ -3,7 +3,7 @@
 A Module owns Parameters and child Modules. Assigning one to an attribute registers it (as
 PyTorch does, in ``__setattr__``), so ``parameters()``, ``state_dict()``, ``zero_grad()``,
 ``train()`` and the printed tree find everything without the user listing it. Calling a
-module runs ``forward`` inside ``autograd.engine.scope(module)``, which tags the graph nodes
+module runs ``forward`` inside ``autograd.viz.scope(module)``, which tags the graph nodes
 it makes so a drawing can collapse each module call into one box.
 """
 
@@ -14,7 +14,7 @@ from collections import OrderedDict, namedtuple
 import numpy as np
 
 from autograd import Tensor, get_default_dtype, no_grad
-from autograd.engine import scope
+from autograd.viz import scope
 
 __all__ = ["Parameter", "Module", "Sequential", "ModuleList"]
 

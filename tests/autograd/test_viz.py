@@ -5,14 +5,15 @@ import os
 import re
 import xml.etree.ElementTree as ET
 
+import graphviz
 import numpy as np
 import pytest
 
 import autograd
 import nn
 from autograd import Scalar, Tensor, draw_graph, viz
-from autograd.engine import topological_order
-from autograd.viz import RendererNotFoundError, backward_steps
+from autograd.engine import backward_order
+from autograd.viz import RendererNotFoundError, backward_steps, labels, rendering
 
 NODE = re.compile(r"^\s*(n\d+) \[(.*)\]$")
 EDGE = re.compile(r"^\s*(n\d+) -> (n\d+)(?: \[(.*)\])?$")
@@ -39,6 +40,14 @@ def edge_labels(drawing):
 
 def titles(drawing):
     return [m for attrs in nodes(drawing).values() for m in re.findall(r"<b>(.*?)</b>", attrs)]
+
+
+def current_step(step):
+    """(title, first row) of the box a backward_steps drawing highlights as its current step."""
+    (current,) = [name for name in find(step, labels.CURRENT_BORDER) if "<b>" in nodes(step)[name]]  # not its Σ
+    title = re.search(r"<b>(.*?)</b>", nodes(step)[current]).group(1)
+    row = re.search(r'<td align="left" balign="left">(.*?)</td>', nodes(step)[current]).group(1)
+    return title, row
 
 
 def find(drawing, text):
@@ -111,7 +120,7 @@ def test_forward_colours_root_leaves_constants():
     g = draw_graph(f)
     root = find(g, "<b>f</b>")[0]
     assert "#ffd966" in nodes(g)[root] and "penwidth" in nodes(g)[root]
-    assert viz._LEAF in nodes(g)[find(g, "<b>x</b>")[0]]
+    assert labels.LEAF in nodes(g)[find(g, "<b>x</b>")[0]]
     const = find(g, "<b>const</b>")
     assert len(const) == 1 and "dashed" in nodes(g)[const[0]] and "data 2.0" in nodes(g)[const[0]]
     assert "grad" not in nodes(g)[const[0]]
@@ -171,20 +180,28 @@ def test_a_node_used_twice_sums_its_gradients():
 def test_backward_steps_lecture3():
     f, (x, y, z, d) = lecture3(backward=False)
     steps = backward_steps(f)
-    order = [n for n in topological_order([f]) if n.op != "const"]
+    order = [n for n in list(backward_order([f])) if n.op != "const"]
     assert len(steps) == len(order) == 5
     for k, step in enumerate(steps):
-        current = find(step, viz._CURRENT_BORDER)
+        current = find(step, labels.CURRENT_BORDER)
         assert len(current) == 1
-        assert len(find(step, f'fillcolor="{viz._DONE}"')) == k
+        assert len(find(step, f'fillcolor="{labels.DONE}"')) == k
         assert step.source.count("grad ?") == 4 - k
         assert f"step {k + 1} of 5" in step.graph_attr["label"]
-    assert "MulBackward" in nodes(steps[0])[find(steps[0], viz._CURRENT_BORDER)[0]]
-    assert "<b>AddBackward</b>" in nodes(steps[1])[find(steps[1], viz._CURRENT_BORDER)[0]]
-    assert "AccumulateGrad" in nodes(steps[-1])[find(steps[-1], viz._CURRENT_BORDER)[0]]
+    # backward's own order (engine.backward_order): of d and z, both ready once f is done, the
+    # one made last (z, the second input of *) goes first; then d, then y before x
+    assert [current_step(step) for step in steps] == [
+        ("MulBackward", "f"),
+        ("AccumulateGrad", "z"),
+        ("AddBackward", "d"),
+        ("AccumulateGrad", "y"),
+        ("AccumulateGrad", "x"),
+    ]
+    assert order == [f, z, d, y, x]
     # the values appear on an edge once its gradient has been sent
-    assert "×4.0 → 4.0" in edge_labels(steps[1]) and "×1.0 → 4.0" not in edge_labels(steps[1])
-    assert "×1.0 → 4.0" in edge_labels(steps[2])
+    assert "×4.0 → 4.0" in edge_labels(steps[1])
+    assert "×1.0 → 4.0" not in edge_labels(steps[1]) + edge_labels(steps[2])  # d is complete at step 3
+    assert edge_labels(steps[3]).count("×1.0 → 4.0") == 2
     assert (x.grad, y.grad, z.grad, d.grad, f.grad) == (0.0, 0.0, 0.0, 0.0, 0.0)
 
 
@@ -193,13 +210,13 @@ def test_backward_steps_tensor_and_freed_graph():
     h = (w * w).exp()
     loss = (h + w).sum()
     steps = backward_steps(loss)
-    assert len(steps) == len(topological_order([loss.grad_fn]))
+    assert len(steps) == len(list(backward_order([loss.grad_fn])))
     # Sum, Add, Exp, Mul, then w, whose sum of three gradients is completed with it
-    assert [len(find(s, viz._CURRENT_BORDER)) for s in steps] == [1, 1, 1, 1, 2]
+    assert [len(find(s, labels.CURRENT_BORDER)) for s in steps] == [1, 1, 1, 1, 2]
     assert any(label.startswith("sum of 3") for label in edge_labels(steps[-1]))
-    order = topological_order([loss.grad_fn])
+    order = list(backward_order([loss.grad_fn]))
     expected = [f"{n.name}Backward" if n._parents else "AccumulateGrad" for n in order]
-    current = [re.search(r"<b>(.*?)</b>", nodes(s)[find(s, viz._CURRENT_BORDER)[-1]]).group(1) for s in steps]
+    current = [re.search(r"<b>(.*?)</b>", nodes(s)[find(s, labels.CURRENT_BORDER)[-1]]).group(1) for s in steps]
     assert current == expected
     assert w.grad is None
     forward_steps = backward_steps(loss, mode="forward")
@@ -207,6 +224,72 @@ def test_backward_steps_tensor_and_freed_graph():
     loss.backward()
     with pytest.raises(RuntimeError, match="freed"):
         backward_steps(loss)
+
+
+# ============================================================================ one order
+def record_backward(monkeypatch):
+    """The nodes in the order the next real ``backward()`` hands them to the chain rule."""
+    seen = []
+    run_backward = autograd.engine.run_backward
+
+    def recording_run_backward(roots, grads, **options):
+        assert options.get("on_node") is None  # a plain backward(): nothing else is watching
+        return run_backward(roots, grads, **options, on_node=lambda node, grad: seen.append(node))
+
+    monkeypatch.setattr(autograd.engine, "run_backward", recording_run_backward)
+    return seen
+
+
+def test_backward_steps_show_the_order_backward_runs_scalar_diamond(monkeypatch):
+    x = Scalar(0.5, label="x")
+    a = x * 3.0
+    a.label = "a"
+    b = a.tanh()
+    b.label = "b"
+    c = a * x
+    c.label = "c"
+    f = b + c  # a feeds b and c (a diamond), x feeds a and c
+    f.label = "f"
+    shown = [current_step(step)[1] for step in backward_steps(f)]
+    seen = record_backward(monkeypatch)
+    f.backward()
+    assert [node.label for node in seen if node.op != "const"] == shown  # constants get no step
+    assert shown == ["f", "c", "b", "a", "x"]  # c before b: the last input of + goes first
+    assert x.grad == pytest.approx((1 - np.tanh(1.5) ** 2) * 3 + 2 * 3 * 0.5)
+
+
+class Tap(autograd.Function):
+    """f(x) = x, recording when backward reaches it."""
+
+    reached = []
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.data.copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        Tap.reached.append(ctx.name)
+        return grad
+
+
+def test_backward_steps_show_the_order_backward_runs_tensor_diamond(monkeypatch):
+    A, B, C, D = (type(name, (Tap,), {}) for name in "ABCD")
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    a = A.apply(x)
+    b = B.apply(a * 2.0)
+    c = C.apply(a.exp())
+    loss = D.apply(b + c * a).sum()  # a feeds three ops, b and c meet again in D
+    shown = [current_step(step)[0] for step in backward_steps(loss)]
+    Tap.reached.clear()  # backward_steps ran the backward rules too (with .grad left alone)
+    seen = record_backward(monkeypatch)
+    loss.backward()
+    assert shown == [f"{node.name}Backward" if node._parents else "AccumulateGrad" for node in seen]
+    taps = {"ABackward", "BBackward", "CBackward", "DBackward"}
+    assert [title for title in shown if title in taps] == [name + "Backward" for name in Tap.reached]
+    assert shown == ["SumBackward", "DBackward", "AddBackward", "MulBackward", "CBackward", "ExpBackward",
+                     "BBackward", "MulBackward", "ABackward", "AccumulateGrad"]  # fmt: skip
+    assert np.allclose(x.grad.data, 2.0 + np.exp([1.0, 2.0]) * (1.0 + np.array([1.0, 2.0])))
 
 
 # ============================================================================ Tensor graphs
@@ -219,8 +302,8 @@ def test_tensor_forward_small_values_ops_and_intermediate_grads():
     assert ops == ["max", "log", "exp", "matmul"]
     assert "(2,) float64" in g.source and "(2, 2) float64" in g.source and "scalar float64" in g.source
     assert "[1.0, 2.0]" in g.source  # small values shown
-    assert viz._PARAM in nodes(g)[find(g, "<b>W</b>")[0]]
-    assert viz._LEAF in nodes(g)[find(g, "<b>leaf</b>")[0]]
+    assert labels.PARAM in nodes(g)[find(g, "<b>W</b>")[0]]
+    assert labels.LEAF in nodes(g)[find(g, "<b>leaf</b>")[0]]
     assert sorted(edge_labels(g)) == ["a", "b"]  # matmul's arguments
     # intermediate gradients are computed by the drawing (W @ x = [1, -1.5]: max picks the first)
     assert "grad [1.0, 0.0]" in g.source
@@ -303,7 +386,7 @@ def test_module_graph_forward_and_backward_with_parameter_names():
     names = {"0.weight", "0.bias", "2.weight", "2.bias"}
     assert names <= set(titles(fwd))
     for name in names:
-        assert viz._PARAM in nodes(fwd)[find(fwd, f"<b>{name}</b>")[0]]
+        assert labels.PARAM in nodes(fwd)[find(fwd, f"<b>{name}</b>")[0]]
     ops = {re.search(r'label="(.*?)"', a).group(1) for a in nodes(fwd).values() if "ellipse" in a}
     assert {"Linear", "relu"} <= ops  # nn.Linear is one fused Function, drawn like a built-in op
     assert "CrossEntropy" in ops  # nn's loss is a Function of its own: drawn like a built-in op
@@ -393,7 +476,7 @@ def test_ten_thousand_node_graph_draws(options):
     for i in range(10_000):
         y = (y * 0.999) if i % 2 else (y + x)
     root = y.sum()
-    assert len(topological_order([root.grad_fn])) > 10_000
+    assert len(list(backward_order([root.grad_fn]))) > 10_000
     source = draw_graph(root, **options).source
     if options.get("max_nodes", 500) is None:
         assert source.count("->") > 10_000
@@ -406,13 +489,13 @@ def test_ten_thousand_scalar_nodes_draw():
     y = x
     for _ in range(5_000):
         y = y.tanh() + x
-    assert len(topological_order([y])) > 10_000
+    assert len(list(backward_order([y]))) > 10_000
     assert draw_graph(y, max_nodes=None, mode="backward").source.count("->") > 10_000
 
 
 # ============================================================================ rendering
 def _program(name):
-    found = viz._which(name)
+    found = viz.which_program(name)
     if found is None:
         if os.environ.get("CI"):
             pytest.fail(f"CI must install {name!r} to test rendering")
@@ -444,6 +527,26 @@ def test_render_svg_and_png(program, tmp_path):
     assert open(out, "rb").read(4) == b"\x89PNG"
     bundle = forward._repr_mimebundle_()  # what Jupyter displays
     assert "data -8.0" in _svg_texts(bundle["image/svg+xml"].encode())
+    assert "data -8.0" in _svg_texts(forward._repr_svg_().encode())
+    assert forward._repr_mimebundle_(include=["image/png"])["image/png"].startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("program", ["dot", "graphviz-pure"])
+def test_render_runs_the_program_on_the_dot_text(program):
+    path = _program(program)
+    f, _ = lecture3()
+    svg = viz.render(draw_graph(f).source, "svg", program=path)
+    assert {"data -8.0", "x", "+", "*"} <= set(_svg_texts(svg))
+    with pytest.raises(graphviz.CalledProcessError):  # the program's own failure, with its exit status
+        viz.render("digraph { a -> ", program=path, quiet=True)
+
+
+def test_the_drawing_class_overrides_no_private_hook_of_graphviz():
+    # rendering goes through viz.render; of graphviz.Digraph only public methods and IPython's
+    # display hooks are replaced, so a new graphviz release cannot break it from inside
+    own = {name for name in vars(viz.GraphDrawing) if name.startswith("_") and not name.startswith("__")}
+    assert own == {"_repr_mimebundle_", "_repr_svg_"}
+    assert {"pipe", "render"} <= set(vars(viz.GraphDrawing))
 
 
 def test_render_module_graph_with_graphviz_pure():
@@ -459,7 +562,7 @@ def test_graphviz_pure_is_used_when_dot_is_missing(tmp_path, monkeypatch):
     program = _program("graphviz-pure")
     (tmp_path / "graphviz-pure").symlink_to(program)
     monkeypatch.setenv("PATH", str(tmp_path))
-    monkeypatch.setattr(viz, "_interpreter_bin_dirs", lambda: [])
+    monkeypatch.setattr(rendering, "interpreter_bin_dirs", lambda: [])
     assert viz.find_renderer() == str(tmp_path / "graphviz-pure")
     f, _ = lecture3()
     assert "graphviz-pure" in draw_graph(f).pipe(format="svg", encoding="utf-8")
@@ -467,7 +570,7 @@ def test_graphviz_pure_is_used_when_dot_is_missing(tmp_path, monkeypatch):
 
 def test_no_renderer_raises_an_error_saying_how_to_get_one(monkeypatch):
     monkeypatch.setenv("PATH", "")
-    monkeypatch.setattr(viz, "_interpreter_bin_dirs", lambda: [])
+    monkeypatch.setattr(rendering, "interpreter_bin_dirs", lambda: [])
     assert viz.find_renderer() is None
     f, _ = lecture3()
     g = draw_graph(f)
@@ -476,7 +579,7 @@ def test_no_renderer_raises_an_error_saying_how_to_get_one(monkeypatch):
         g.pipe(format="svg")
     message = str(info.value)
     assert "apt-get install graphviz" in message and "brew install graphviz" in message
-    assert 'pip install "chainrule[viz]"' in message
+    assert 'pip install "chainrule[viz]"' in message and 'pip install -e ".[viz]"' in message
     assert isinstance(info.value, RuntimeError)
     with pytest.raises(RuntimeError, match="apt-get install graphviz"):
         g._repr_mimebundle_()

@@ -6,6 +6,7 @@ import pytest
 import autograd
 import nn
 from autograd import Tensor
+from autograd.viz import ScopeFrame
 
 
 class TwoLayer(nn.Module):
@@ -109,9 +110,11 @@ def test_call_tags_graph_nodes_with_the_module_scope():
     model = nn.Sequential(nn.Linear(2, 2), nn.ReLU())
     x = Tensor([[1.0, 2.0]], requires_grad=True)
     y = model(x)
-    frame = y.grad_fn.scope  # made by ReLU, called inside Sequential
+    frame = y.grad_fn.tag  # made by ReLU, called inside Sequential: its scope frame
+    assert isinstance(frame, ScopeFrame)
     assert frame.owner is model[1]
     assert frame.parent.owner is model
+    assert autograd.engine.state.tag is None  # the call's scope closed with it
 
 
 # --------------------------------------------------------------------------- helpers
