@@ -31,9 +31,7 @@ try:
 except ImportError as error:
     if os.environ.get("CI"):
         raise
-    pytest.skip(
-        f"the notebook tests need jupytext, nbclient, nbformat and ipykernel: {error}", allow_module_level=True
-    )
+    pytest.skip(f"the notebook tests need jupytext, nbclient, nbformat and ipykernel: {error}", allow_module_level=True)
 
 NOTEBOOK_DIR = pathlib.Path(__file__).resolve().parents[1] / "notebooks"
 PATTERN = "[0-9][0-9]_*"  # NN_name: the lecture notebooks (demo.py and README.md are not notebooks)
@@ -84,9 +82,8 @@ def test_notebook_and_source_hold_the_same_cells(name):
             f"{name} cell {index} differs from {source.name}:\n{cell[1][:400]}\n--- vs ---\n{wanted[1][:400]}\n"
             + SYNC.format(stem=stem)
         )
-    assert len(saved) == len(expected), (
-        f"{name} has {len(saved)} cells, {source.name} {len(expected)}; " + SYNC.format(stem=stem)
-    )
+    counts = f"{name} has {len(saved)} cells, {source.name} {len(expected)}"
+    assert len(saved) == len(expected), f"{counts}; {SYNC.format(stem=stem)}"
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
