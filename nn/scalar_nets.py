@@ -21,9 +21,10 @@ re-seeds.
 337
 >>> score = model([0.5, -1.0])  # one output neuron: a Scalar
 >>> model.zero_grad()
->>> score.backward()
->>> model.layers[0].neurons[0].w[0].grad == model.parameters()[0].grad
-True
+>>> score.backward()  # d score / d p into every parameter's grad
+>>> last = model.layers[-1].neurons[0]
+>>> last.b.label, last.b.grad  # the output has no activation: d score / d b = 1
+('2.0.b', 1.0)
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from . import checks, init
 
 __all__ = ["ScalarModule", "Neuron", "ScalarLayer", "ScalarMLP"]
 
-ACTIVATIONS = ("relu", "tanh", "sigmoid", None)  # methods of Scalar; None: no activation
+_ACTIVATIONS = ("relu", "tanh", "sigmoid", None)  # methods of Scalar; None: no activation
 
 
 def _generator(generator):
@@ -61,6 +62,7 @@ class ScalarModule:
     """
 
     def named_parameters(self):
+        """Yield ``(dotted name, Scalar)`` for every weight and bias; each network defines it."""
         raise NotImplementedError(f"{type(self).__name__} must define named_parameters()")
 
     def parameters(self):
@@ -79,7 +81,7 @@ class Neuron(ScalarModule):
     ``activation`` is ``phi``: ``"relu"`` (the default), ``"tanh"``, ``"sigmoid"``, or ``None``
     for none (``a = z``, a linear neuron). The gradients the engine computes are the chain rule
     through it: ``da/dw_i = phi'(z) x_i``, ``da/db = phi'(z)``, ``da/dx_i = phi'(z) w_i``.
-    Attributes: ``w`` (a list of ``n_in`` Scalars labelled ``w1``, ``w2``, ...), ``b`` (labelled ``b``).
+    Its parameters are ``w``, a list of ``n_in`` Scalars labelled ``w1``, ``w2``, ..., and ``b``.
 
     >>> import nn
     >>> neuron = nn.Neuron(2, activation="sigmoid", generator=0)
@@ -94,7 +96,7 @@ class Neuron(ScalarModule):
 
     def __init__(self, n_in, activation="relu", generator=None):
         self.n_in = checks.integer(n_in, "n_in", "Neuron")
-        self.activation = checks.one_of(activation, ACTIVATIONS, "activation", "Neuron")
+        self.activation = checks.one_of(activation, _ACTIVATIONS, "activation", "Neuron")
         bound = 1.0 / math.sqrt(self.n_in)
         values = _generator(generator).uniform(-bound, bound, size=self.n_in + 1)
         self.w = [Scalar(value, label=f"w{i + 1}") for i, value in enumerate(values[:-1])]
@@ -131,7 +133,7 @@ class ScalarLayer(ScalarModule):
 
     def __init__(self, n_in, n_out, activation="relu", generator=None):
         n_in, n_out = checks.integer(n_in, "n_in", "ScalarLayer"), checks.integer(n_out, "n_out", "ScalarLayer")
-        checks.one_of(activation, ACTIVATIONS, "activation", "ScalarLayer")
+        checks.one_of(activation, _ACTIVATIONS, "activation", "ScalarLayer")
         generator = _generator(generator)  # one stream for every neuron: seed 0 gives one network
         self.neurons = [Neuron(n_in, activation=activation, generator=generator) for _ in range(n_out)]
         self.n_in, self.n_out, self.activation = n_in, n_out, activation
@@ -175,7 +177,7 @@ class ScalarMLP(ScalarModule):
                 f"ScalarMLP: sizes must be a non-empty list of layer sizes, such as [16, 16, 1], got {sizes!r}"
             )
         sizes = [checks.integer(size, f"sizes[{k}]", "ScalarMLP") for k, size in enumerate(sizes)]
-        checks.one_of(activation, ACTIVATIONS, "activation", "ScalarMLP")
+        checks.one_of(activation, _ACTIVATIONS, "activation", "ScalarMLP")
         generator = _generator(generator)
         ins = [n_in, *sizes[:-1]]
         last = len(sizes) - 1
