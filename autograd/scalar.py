@@ -81,6 +81,24 @@ class Scalar:
         """
         engine.run_backward([self], [float(gradient)], retain_graph=True)
 
+    def item(self):
+        """The value as a Python float, as ``Tensor.item()`` gives a one-element Tensor's.
+
+        >>> from autograd import Scalar
+        >>> (Scalar(2.0) * 3).item()
+        6.0
+        """
+        return self.data
+
+    def __float__(self):
+        """``float(s)``: the value, outside the graph (like ``s.item()``).
+
+        >>> from autograd import Scalar
+        >>> float(Scalar(0.5) + 1)
+        1.5
+        """
+        return self.data
+
     def __repr__(self):
         label = f", label={self.label!r}" if self.label else ""
         return f"Scalar(data={self.data:.6g}, grad={self.grad:.6g}{label})"

@@ -19,6 +19,7 @@ from .layers import Dropout, Flatten, Identity, Linear, Maxout
 from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
 from .module import Module, ModuleList, Parameter, Sequential
 from .neighbors import KNeighborsClassifier
+from .scalar_nets import Neuron, ScalarLayer, ScalarMLP, ScalarModule
 from .serialization import load, save
 
 __all__ = [
@@ -57,6 +58,10 @@ __all__ = [
     "make_spiral",
     "train_val_test_split",
     "KNeighborsClassifier",
+    "ScalarModule",
+    "Neuron",
+    "ScalarLayer",
+    "ScalarMLP",
     "save",
     "load",
 ]

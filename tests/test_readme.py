@@ -12,7 +12,7 @@ def _readme_commands():
 
 def test_ci_runs_exactly_the_readme_test_command():
     demo, tests = _readme_commands()
-    assert "chainrule demo" in demo and "pytest" in tests
+    assert "python notebooks/demo.py" in demo and "pytest" in tests
     ci = (ROOT / ".ci" / "run").read_text()
     assert tests in ci.splitlines()
 

@@ -114,3 +114,14 @@ def test_scalar_and_tensor_give_the_same_neuron_gradients():
     wt = Tensor(w, requires_grad=True)
     ((wt @ Tensor(x)) + b).tanh().backward()
     np.testing.assert_allclose([s.grad for s in ws], wt.grad.data, rtol=1e-12)
+
+
+def test_item_and_float_give_the_value_as_a_python_float():
+    x = Scalar(1.5, label="x")
+    f = (x * 2 - 0.5).tanh()
+    assert type(f.item()) is float and type(float(f)) is float
+    assert f.item() == float(f) == f.data == math.tanh(2.5)
+    f.backward()  # reading the value changes nothing in the graph
+    assert x.grad == pytest.approx(2 * (1 - math.tanh(2.5) ** 2), rel=1e-12)
+    assert float(Scalar(-3)) == -3.0 and Scalar(np.float32(0.25)).item() == 0.25
+    assert math.isclose(math.exp(Scalar(1.0)), math.e)  # float() is what math functions call

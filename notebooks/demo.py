@@ -1,12 +1,17 @@
-"""``chainrule demo``: lecture 4's spiral, learnt by a two-layer ReLU network, and its graph drawn.
+"""The demo: lecture 4's spiral, learnt by a two-layer ReLU network, and its graph drawn.
 
-Run it as ``chainrule demo`` or ``python -m nn.demo``: it works offline and needs no arguments.
-It trains the classifier with a progress bar, prints its accuracy, and writes to a folder
-(``chainrule-demo/`` in the current directory unless ``--out`` says otherwise):
+Run it from the repository's root as ``python notebooks/demo.py`` (after
+``pip install -e ".[demo]"``): it works offline and needs no arguments. It trains the classifier
+with a progress bar, prints its accuracy, and writes to a folder (``chainrule-demo/`` in the
+current directory unless ``--out`` says otherwise):
 
 * ``decision_boundary.png``: the three spiral arms and the regions the network assigns them;
 * ``graph_forward.svg`` and ``graph_backward.svg``: the trained network's loss graph, values
-  flowing forward and gradients flowing back, one box per layer call.
+  flowing forward and gradients flowing back, one box per layer call;
+* ``graph_backward_ops.svg``: the backward graph of the loss on 4 points, op by op, every edge
+  with the gradient it carries and every parameter by its name (``0.weight``, ...).
+
+It is notebook 5's training loop as a program; the notebooks beside it work through the lectures.
 """
 
 from __future__ import annotations
@@ -84,10 +89,28 @@ def draw_loss_graph(model, X, y, folder):
     return written
 
 
+def draw_backward_ops(model, X, y, folder, n_points=4):
+    """Write the op-level backward drawing of the loss on ``n_points`` points: what backward runs.
+
+    Every step of backward is a box (``CrossEntropyBackward``, ``LinearBackward``, ``ReluBackward``,
+    ``AccumulateGrad``), every edge the gradient it carries, every parameter named as in
+    ``model.named_parameters()``. It is drawn before any ``backward()``, so the drawing can still
+    compute the gradient of every intermediate value (it changes no ``.grad``).
+    """
+    rows = np.linspace(0, len(X) - 1, n_points).round().astype(int)  # spread over the classes
+    loss = nn.CrossEntropyLoss()(model(autograd.Tensor(X[rows])), y[rows])
+    drawing = autograd.draw_graph(loss, mode="backward", params=model, rankdir="TB")
+    path = folder / "graph_backward_ops.svg"
+    path.write_bytes(drawing.pipe(format="svg"))
+    return path
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="chainrule", description="chainrule: see the chain rule at work")
-    parser.add_argument("command", nargs="?", default="demo", choices=["demo"])
+    parser = argparse.ArgumentParser(
+        prog="notebooks/demo.py", description="chainrule's demo: lecture 4's spiral, learnt and drawn"
+    )
     parser.add_argument("--out", default="chainrule-demo", help="folder for the pictures (default: %(default)s)")
+    parser.add_argument("--steps", type=int, default=1000, help="training steps (default: %(default)s)")
     args = parser.parse_args(argv)
     try:
         from tqdm import tqdm
@@ -95,7 +118,7 @@ def main(argv=None):
         tqdm = None
     start = time.perf_counter()
     print("Training Linear(2, 100) -> ReLU -> Linear(100, 3) on the spiral (3 classes, 300 points)")
-    model, X, y, accuracy = train_spiral(progress=tqdm)
+    model, X, y, accuracy = train_spiral(steps=args.steps, progress=tqdm)
     print(f"training accuracy: {accuracy:.1%}")
     folder = Path(args.out)
     folder.mkdir(parents=True, exist_ok=True)
@@ -104,9 +127,10 @@ def main(argv=None):
         plot_decision_boundary(model, X, y, folder / "decision_boundary.png")
         written.append(folder / "decision_boundary.png")
     except ImportError:
-        print("matplotlib is not installed: no decision-boundary plot (pip install 'chainrule[demo]')")
+        print('matplotlib is not installed: no decision-boundary plot (pip install -e ".[demo]")')
     try:
         written += draw_loss_graph(model, X, y, folder)
+        written.append(draw_backward_ops(model, X, y, folder))
     except autograd.viz.RendererNotFoundError as error:
         print(f"no graph drawings: {error}")
     for path in written:
