@@ -130,7 +130,9 @@ class LRScheduler:
         groups; anything else raises ``ValueError`` naming the difference."""
         name = type(self).__name__
         if not isinstance(state_dict, Mapping):
-            raise TypeError(f"{name}.load_state_dict: expected a mapping (from state_dict()), got {type(state_dict).__name__}")
+            raise TypeError(
+                f"{name}.load_state_dict: expected a mapping (from state_dict()), got {type(state_dict).__name__}"
+            )
         own = set(vars(self)) - {"optimizer"}
         if set(state_dict) != own:
             extra, missing = sorted(set(state_dict) - own), sorted(own - set(state_dict))
@@ -305,7 +307,9 @@ class LambdaLR(LRScheduler):
         groups = len(optimizer.param_groups)
         lambdas = list(lr_lambda) if isinstance(lr_lambda, (list, tuple)) else [lr_lambda] * groups
         if len(lambdas) != groups:
-            raise ValueError(f"LambdaLR: lr_lambda must be one function or one per parameter group ({groups}), got {len(lambdas)}")
+            raise ValueError(
+                f"LambdaLR: lr_lambda must be one function or one per parameter group ({groups}), got {len(lambdas)}"
+            )
         for fn in lambdas:
             if not callable(fn):
                 raise TypeError(f"LambdaLR: lr_lambda must be a function of the step, got {fn!r}")
@@ -331,7 +335,9 @@ class LambdaLR(LRScheduler):
 
 def _is_function(fn):
     # a callable object's attributes are its state; a function's are not worth keeping
-    return isinstance(fn, (types.FunctionType, types.BuiltinFunctionType, types.MethodType)) or not hasattr(fn, "__dict__")
+    return isinstance(fn, (types.FunctionType, types.BuiltinFunctionType, types.MethodType)) or not hasattr(
+        fn, "__dict__"
+    )
 
 
 class OneCycleLR(LRScheduler):
@@ -545,5 +551,7 @@ class ReduceLROnPlateau(LRScheduler):
 
     def _is_better(self, value, best):
         if self.mode == "min":
-            return value < best * (1.0 - self.threshold) if self.threshold_mode == "rel" else value < best - self.threshold
+            return (
+                value < best * (1.0 - self.threshold) if self.threshold_mode == "rel" else value < best - self.threshold
+            )
         return value > best * (1.0 + self.threshold) if self.threshold_mode == "rel" else value > best + self.threshold

@@ -208,7 +208,8 @@ class Optimizer:
         saved_groups = list(state_dict["param_groups"])
         if len(saved_groups) != len(self.param_groups):
             raise ValueError(
-                f"{where}: the state has {len(saved_groups)} parameter group(s), this optimiser {len(self.param_groups)}"
+                f"{where}: the state has {len(saved_groups)} parameter group(s), "
+                f"this optimiser {len(self.param_groups)}"
             )
         by_position, new_groups = {}, []
         for index, (group, saved) in enumerate(zip(self.param_groups, saved_groups)):

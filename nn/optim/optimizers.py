@@ -200,9 +200,7 @@ class RMSprop(Optimizer):
     """
 
     def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False):
-        defaults = dict(
-            lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum, centered=centered
-        )
+        defaults = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum, centered=centered)
         super().__init__(params, defaults)
 
     def _validate(self, group):
@@ -286,9 +284,7 @@ class Adagrad(Optimizer):
                 self._init_state(p, group)
 
     def _init_state(self, p, group):
-        return self.state.setdefault(
-            p, {"step": 0, "sum": np.full_like(p.data, group["initial_accumulator_value"])}
-        )
+        return self.state.setdefault(p, {"step": 0, "sum": np.full_like(p.data, group["initial_accumulator_value"])})
 
     def _validate(self, group):
         setting(group, "lr", "Adagrad", minimum=0)
