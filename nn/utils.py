@@ -72,8 +72,9 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
             "pass error_if_nonfinite=False to clip anyway"
         )
     scale = min(max_norm / (float(total) + 1e-6), 1.0) if np.isfinite(total) else max_norm / (float(total) + 1e-6)
-    for p, g in zip(params, grads):
-        p.grad = Tensor((g * scale).astype(g.dtype, copy=False))
+    with np.errstate(invalid="ignore"):  # inf * 0 when the norm is infinite: NaN, as in PyTorch
+        for p, g in zip(params, grads):
+            p.grad = Tensor((g * scale).astype(g.dtype, copy=False))
     return Tensor(total)
 
 

@@ -391,19 +391,21 @@ class OneCycleLR(LRScheduler):
         pct_start = checks.number(pct_start, "pct_start", where, minimum=0)
         if pct_start > 1:
             raise ValueError(f"{where}: pct_start must be a number in [0, 1], got {pct_start!r}")
-        self.anneal_strategy = checks.one_of(anneal_strategy, ("cos", "linear"), "anneal_strategy", where)
+        self._anneal_func_type = checks.one_of(anneal_strategy, ("cos", "linear"), "anneal_strategy", where)
         up = float(pct_start * self.total_steps) - 1
-        if three_phase:
-            self._schedule_phases = [
-                [up, "initial_lr", "max_lr", "max_momentum", "base_momentum"],
-                [float(2 * pct_start * self.total_steps) - 2, "max_lr", "initial_lr", "base_momentum", "max_momentum"],
-                [self.total_steps - 1, "initial_lr", "min_lr", "max_momentum", "max_momentum"],
+        if three_phase:  # (last step, rate from, rate to, momentum from, momentum to) per phase
+            phases = [
+                (up, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
+                (float(2 * pct_start * self.total_steps) - 2, "max_lr", "initial_lr", "base_momentum", "max_momentum"),
+                (self.total_steps - 1, "initial_lr", "min_lr", "max_momentum", "max_momentum"),
             ]
         else:
-            self._schedule_phases = [
-                [up, "initial_lr", "max_lr", "max_momentum", "base_momentum"],
-                [self.total_steps - 1, "max_lr", "min_lr", "base_momentum", "max_momentum"],
+            phases = [
+                (up, "initial_lr", "max_lr", "max_momentum", "base_momentum"),
+                (self.total_steps - 1, "max_lr", "min_lr", "base_momentum", "max_momentum"),
             ]
+        keys = ("end_step", "start_lr", "end_lr", "start_momentum", "end_momentum")
+        self._schedule_phases = [dict(zip(keys, phase)) for phase in phases]
         max_lrs = _per_group(max_lr, "max_lr", optimizer, where)
         div_factor = checks.number(div_factor, "div_factor", where)
         final_div_factor = checks.number(final_div_factor, "final_div_factor", where)
@@ -435,7 +437,7 @@ class OneCycleLR(LRScheduler):
             group["momentum"] = value
 
     def _anneal(self, start, end, pct):
-        if self.anneal_strategy == "cos":
+        if self._anneal_func_type == "cos":
             return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
         return (end - start) * pct + start
 
@@ -446,12 +448,14 @@ class OneCycleLR(LRScheduler):
         lrs = []
         for group in self.optimizer.param_groups:
             start_step = 0.0
-            for i, (end_step, start_lr, end_lr, start_m, end_m) in enumerate(self._schedule_phases):
+            for i, phase in enumerate(self._schedule_phases):
+                end_step = phase["end_step"]
                 if t <= end_step or i == len(self._schedule_phases) - 1:
                     pct = (t - start_step) / (end_step - start_step)
-                    lrs.append(self._anneal(group[start_lr], group[end_lr], pct))
+                    lrs.append(self._anneal(group[phase["start_lr"]], group[phase["end_lr"]], pct))
                     if self.cycle_momentum:
-                        self._set_momentum(group, self._anneal(group[start_m], group[end_m], pct))
+                        momentum = self._anneal(group[phase["start_momentum"]], group[phase["end_momentum"]], pct)
+                        self._set_momentum(group, momentum)
                     break
                 start_step = end_step
         return lrs
