@@ -24,9 +24,10 @@ without it (from ``np.savez``, say) load as plain arrays.
 
 The zip is written member by member with ``np.lib.format.write_array`` (what ``np.savez``
 does inside), because ``np.savez(file, **arrays)`` cannot store keys named ``file`` or
-``allow_pickle``; it is read member by member with ``np.lib.format.read_array(...,
-allow_pickle=False)``, because ``NpzFile`` looks up ``"a.npy"`` as the raw member name, so
-keys ``"a"`` and ``"a.npy"`` would shadow each other.
+``allow_pickle``. It is read member by member (``NpzFile`` looks up ``"a.npy"`` as the raw
+member name, so keys ``"a"`` and ``"a.npy"`` would shadow each other), each ``.npy`` header
+parsed here with ``ast.literal_eval`` so that its declared size can be checked before any
+memory is allocated; object dtypes, the only ones that need unpickling, are refused.
 
 **Bounded loads.** Before a member is read, the shape and dtype its ``.npy`` header declares
 are checked against what the zip says the member holds and against a budget, so a crafted
@@ -293,13 +294,13 @@ _READ_ERRORS = (
     RuntimeError,  # an "encrypted" member
 )
 
-_MAX_HEADER = 10000  # what np.lib.format.read_array itself accepts by default
+_MAX_HEADER = 10000  # what np.lib.format.read_array accepts by default
 
 
-def _declared_nbytes(member, key):
-    """The bytes the ``.npy`` header at the start of ``member`` says its array holds (and the
-    header's own length), read without reading the array; the header is a Python literal,
-    read with ``ast.literal_eval``, which evaluates no code."""
+def _read_header(member, key):
+    """The shape, dtype and memory order the ``.npy`` header at the start of ``member``
+    declares, and the header's length. The header is a Python literal, read with
+    ``ast.literal_eval``, which evaluates no code; object dtypes (pickles) are refused."""
     magic = member.read(8)
     if len(magic) != 8 or magic[:6] != b"\x93NUMPY":
         raise ValueError(f"array {key!r} is not an .npy array")
@@ -310,35 +311,33 @@ def _declared_nbytes(member, key):
     length = int.from_bytes(member.read(size_bytes), "little")
     if length > _MAX_HEADER:
         raise ValueError(f"array {key!r} has a header of {length} bytes, more than {_MAX_HEADER}")
-    header = ast.literal_eval(member.read(length).decode("latin1" if major < 3 else "utf8"))
-    if not isinstance(header, dict) or not {"descr", "shape", "fortran_order"} <= set(header):
+    try:
+        header = ast.literal_eval(member.read(length).decode("latin1" if major < 3 else "utf8"))
+        ok = isinstance(header, dict) and {"descr", "shape", "fortran_order"} <= set(header)
+        dtype = np.lib.format.descr_to_dtype(header["descr"]) if ok else None
+    except (SyntaxError, ValueError, TypeError, MemoryError, RecursionError) as err:
+        raise ValueError(f"array {key!r} has a malformed header ({err})") from None
+    shape = header["shape"] if ok else None
+    if not ok or not isinstance(shape, tuple) or not isinstance(header["fortran_order"], bool):
         raise ValueError(f"array {key!r} has a malformed header")
-    shape = header["shape"]
-    if not isinstance(shape, tuple) or not all(isinstance(n, int) and n >= 0 for n in shape):
+    if not all(isinstance(n, int) and n >= 0 for n in shape):
         raise ValueError(f"array {key!r} declares an invalid shape {shape!r}")
-    dtype = np.lib.format.descr_to_dtype(header["descr"])
     if dtype.hasobject:
         raise ValueError(f"array {key!r} holds Python objects, which would need unpickling; refused")
-    return math.prod(shape) * dtype.itemsize, 8 + size_bytes + length, shape, dtype
+    return shape, dtype, header["fortran_order"], 8 + size_bytes + length
 
 
 class _TooBig(ValueError):
     """A member beyond the limits of ``load``: not damage, so it gets its own message."""
 
 
-def _check_budget(archive, info, key, budget, max_ratio):
-    """Refuse a member before inflating or allocating it if it claims more than it holds,
-    more than the budget left, or expands like a zip bomb; return the bytes it will take."""
-    with archive.open(info) as member:
-        nbytes, header, shape, dtype = _declared_nbytes(member, key)
-    described = f"member {info.filename!r} (shape {shape}, {dtype}: {nbytes} bytes)"
-    if nbytes > budget:
-        raise _TooBig(
-            f"{described} would take the load past max_bytes (only {budget} bytes are left); "
-            "pass a larger max_bytes if the file is trusted"
-        )
-    if header + nbytes > info.file_size:
-        raise _TooBig(f"{described} declares more data than the member holds ({info.file_size} bytes)")
+_CHUNK = 2**20
+
+
+def _read_member(archive, info, key, budget, max_ratio):
+    """The array in member ``info`` and its size in bytes. Nothing is inflated or allocated
+    before the checks: a compressed member must not expand like a zip bomb, and the array its
+    header declares must fit both what the member holds and the budget left."""
     if (
         max_ratio is not None
         and info.compress_type != zipfile.ZIP_STORED
@@ -349,7 +348,32 @@ def _check_budget(archive, info, key, budget, max_ratio):
             f"member {info.filename!r} would expand from {info.compress_size} to {info.file_size} bytes, "
             f"more than max_ratio={max_ratio} times (a zip bomb?); pass a larger max_ratio if the file is trusted"
         )
-    return nbytes
+    with archive.open(info) as member:
+        shape, dtype, fortran_order, header = _read_header(member, key)
+        count = math.prod(shape)
+        nbytes = count * dtype.itemsize
+        described = f"member {info.filename!r} (shape {shape}, {dtype}: {nbytes} bytes)"
+        if nbytes > budget:
+            raise _TooBig(
+                f"{described} would take the load past max_bytes (only {budget} bytes are left); "
+                "pass a larger max_bytes if the file is trusted"
+            )
+        if header + nbytes > info.file_size:
+            raise _TooBig(f"{described} declares more data than the member holds ({info.file_size} bytes)")
+        flat = np.empty(count, dtype=dtype)
+        target = flat.view(np.uint8) if nbytes else None
+        done = 0
+        while done < nbytes:  # in chunks: zipfile would otherwise hold a second copy
+            data = member.read(min(nbytes - done, _CHUNK))
+            if not data:
+                raise ValueError(f"array {key!r} is truncated")
+            target[done : done + len(data)] = np.frombuffer(data, dtype=np.uint8)
+            done += len(data)
+        # reading to the end makes zipfile check the member's CRC-32
+        if member.read(1):
+            raise ValueError(f"array {key!r} is followed by stray bytes")
+    array = flat.reshape(shape[::-1]).transpose() if fortran_order else flat.reshape(shape)
+    return array, nbytes
 
 
 def load(path, *, max_bytes=DEFAULT_MAX_BYTES, max_ratio=DEFAULT_MAX_RATIO):
@@ -391,12 +415,8 @@ def load(path, *, max_bytes=DEFAULT_MAX_BYTES, max_ratio=DEFAULT_MAX_RATIO):
                 key = name[: -len(".npy")]
                 if key in arrays:
                     raise ValueError(f"it holds the array {key!r} twice")
-                budget -= _check_budget(archive, info, key, budget, max_ratio)
-                with archive.open(info) as member:
-                    arrays[key] = np.lib.format.read_array(member, allow_pickle=False)
-                    # reading to the end makes zipfile check the member's CRC-32
-                    if member.read(1):
-                        raise ValueError(f"array {key!r} is followed by stray bytes")
+                arrays[key], nbytes = _read_member(archive, info, key, budget, max_ratio)
+                budget -= nbytes
     except _TooBig as err:
         raise ValueError(f"load(): {path!r}: {err}") from None
     except _READ_ERRORS as err:
