@@ -97,8 +97,9 @@ def _as_array(value):
     return array
 
 
-def _state_dict_arrays(obj):
-    """The arrays of a flat state dict, or ``None`` when ``obj`` needs the tree layout."""
+def _state_dict_arrays(obj, arrays_only=False):
+    """The arrays of a flat state dict, or ``None`` when ``obj`` needs the tree layout (always
+    when ``arrays_only`` and a value is not an array or a Tensor)."""
     arrays = {}
     for key, value in obj.items():
         if not isinstance(key, str):
@@ -106,6 +107,8 @@ def _state_dict_arrays(obj):
         _check_key(key, "save()")
         if key == FORMAT_KEY:
             raise ValueError(f"save(): the key {FORMAT_KEY!r} is reserved for the file format")
+        if arrays_only and not (isinstance(value, np.ndarray) or callable(getattr(value, "numpy", None))):
+            return None
         array = _as_array(value)
         if array is None:
             return None
@@ -173,14 +176,17 @@ def _add_array(array, where, arrays):
 def _members(obj):
     """The ``{key: array}`` members of the file for ``obj``, marker (and manifest) first."""
     state_dict = getattr(obj, "state_dict", None)
-    if callable(state_dict):
+    arrays_only = callable(state_dict)
+    if arrays_only:
+        # a Module's state dict (all arrays) keeps the state-dict layout; an optimiser's or a
+        # scheduler's (numbers, lists, flags) takes the tree, so it comes back with its types
         obj = state_dict()
     if not isinstance(obj, Mapping):
         raise TypeError(
             "save() takes a Module (anything with state_dict()), a dict of name -> array, or a dict "
             f"holding a training state, got {type(obj).__name__}"
         )
-    arrays = _state_dict_arrays(obj)
+    arrays = _state_dict_arrays(obj, arrays_only)
     if arrays is not None:
         marker = np.array([STATE_DICT_VERSION, len(arrays)], dtype=np.int64)
         return {FORMAT_KEY: marker, **arrays}
@@ -227,12 +233,17 @@ def _create_temp(directory, base):
 def save(obj, path):
     """Write a state dict or a whole training state to ``path`` atomically.
 
-    ``obj`` is a Module (its ``state_dict()`` is saved), a dict of name -> array (a state
-    dict: loaded back as a dict of arrays, numbers as 0-d arrays), or a dict holding a
-    training state: nested dicts (``str`` or ``int`` keys), lists, tuples, NumPy arrays and
-    scalars, Tensors, ``int``/``float``/``bool``/``str``/``None``, and Modules, optimisers and
-    schedulers (their ``state_dict()`` is saved). Everything comes back with its type: tuples
-    as tuples, Tensors as Tensors (with their ``requires_grad``), dtypes and shapes kept.
+    ``obj`` is one of:
+
+    - a Module (its ``state_dict()`` is saved) or a flat dict with ``str`` keys whose values
+      are all arrays, Tensors, numbers or nested lists of numbers: a *state dict*, loaded
+      back as a dict of arrays (numbers as 0-d arrays), as ``np.savez`` would;
+    - anything else: a dict (``str`` keys) holding a training state: nested dicts (``str`` or
+      ``int`` keys), lists, tuples, NumPy arrays and scalars, Tensors,
+      ``int``/``float``/``bool``/``str``/``None``, and Modules, optimisers and schedulers
+      (their ``state_dict()`` is saved). It comes back with every type kept: tuples as
+      tuples, Tensors as Tensors (with their ``requires_grad``), ints as ints, dtypes and
+      shapes. An optimiser or scheduler given as ``obj`` itself is saved this way too.
 
     The file is written to a temporary file in the same directory, flushed to disk
     (``fsync``) and then renamed over ``path`` (``os.replace``): a crash or an error midway

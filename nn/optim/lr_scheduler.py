@@ -147,6 +147,8 @@ class LRScheduler:
                 f"the optimiser has {groups}"
             )
         for key, value in state_dict.items():
+            if isinstance(value, (np.ndarray, np.generic)):  # a flat dict saved as a state dict of arrays
+                value = value.tolist()
             setattr(self, key, list(value) if isinstance(value, (list, tuple)) else value)
 
 

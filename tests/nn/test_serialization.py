@@ -1,4 +1,5 @@
 import io
+import math
 import os
 import pathlib
 import pickle
@@ -634,3 +635,16 @@ def test_max_bytes_bounds_one_load_in_total(tmp_path):
     assert len(load(tmp_path / "two.npz", max_bytes=16_200)) == 2
     assert_load_refuses_with(tmp_path / "two.npz", dict(max_bytes=12_000), "'b.npy'", "max_bytes")
     assert_load_refuses_with(tmp_path / "two.npz", dict(max_bytes=7_999), "'a.npy'", "max_bytes")
+
+
+@pytest.mark.parametrize("how", ["object", "state_dict"])
+def test_an_optimiser_or_scheduler_saved_alone_comes_back_usable(tmp_path, how):
+    model, opt, schedule, _ = training_state()
+    for obj in (opt, schedule):
+        save(obj if how == "object" else obj.state_dict(), tmp_path / "alone.npz")
+        obj.load_state_dict(load(tmp_path / "alone.npz"))
+    assert opt.state_dict()["param_groups"][0]["betas"] == (0.9, 0.999)
+    assert type(schedule.last_epoch) is int and schedule.last_epoch == 3
+    opt.step()
+    schedule.step()
+    assert schedule.get_last_lr() == [pytest.approx(0.01 * (1 + math.cos(math.pi * 4 / 10)) / 2)]
