@@ -27,7 +27,16 @@ __all__ = ["Optimizer"]
 def setting(group, name, where, minimum=None, maximum=None, rule=None):
     """``group[name]`` as a float if it is a real number within the bounds (a NumPy scalar or
     a 0-d array counts; a bool does not), else ``ValueError`` ``"<where>: Invalid <name>: ..."``.
-    The float is written back, so settings given as NumPy scalars behave as Python floats."""
+    The float is written back, so settings given as NumPy scalars behave as Python floats.
+
+    >>> group = {"lr": np.float32(0.5), "momentum": -1.0}
+    >>> setting(group, "lr", "SGD", minimum=0), type(group["lr"]).__name__
+    (0.5, 'float')
+    >>> setting(group, "momentum", "SGD", minimum=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: SGD: Invalid momentum: momentum must be a number >= 0, got -1.0
+    """
     value = group[name]
     if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "fiu":
         value = value.item()

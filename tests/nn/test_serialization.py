@@ -648,3 +648,39 @@ def test_an_optimiser_or_scheduler_saved_alone_comes_back_usable(tmp_path, how):
     opt.step()
     schedule.step()
     assert schedule.get_last_lr() == [pytest.approx(0.01 * (1 + math.cos(math.pi * 4 / 10)) / 2)]
+
+
+_leaves = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**80), 2**80)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=8)
+    | hnp.arrays(
+        dtype=st.sampled_from([np.float32, np.float64, np.int64, np.bool_]),
+        shape=hnp.array_shapes(min_dims=0, max_dims=2, min_side=0, max_side=3),
+    )
+)
+_keys = st.integers(-5, 5) | st.text(max_size=6).filter(lambda key: "\x00" not in key and not looks_like_path(key))
+_trees = st.recursive(
+    _leaves,
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.lists(children, max_size=3).map(tuple)
+        | st.dictionaries(_keys, children, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    tree=st.dictionaries(
+        st.text(max_size=6).filter(lambda k: "\x00" not in k and not looks_like_path(k)), _trees, min_size=1, max_size=4
+    )
+)
+def test_any_tree_round_trips_with_its_types(tmp_path, monkeypatch, tree):
+    monkeypatch.setattr(os, "fsync", lambda fd: None)
+    tree = {"nested": tree, "n": None}  # a value that is not array-like: the tree layout
+    save(tree, tmp_path / "tree.npz")
+    assert_same_tree(load(tmp_path / "tree.npz"), tree)
