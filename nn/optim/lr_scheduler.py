@@ -27,6 +27,7 @@ lists, strings), so ``nn.save`` can store it beside the optimiser's.
 
 from __future__ import annotations
 
+import copy
 import math
 import types
 from collections import Counter
@@ -153,9 +154,10 @@ class LRScheduler:
 
 
 def _plain(value):
+    """A copy of an attribute as plain data (a later step does not change a state dict taken)."""
     if isinstance(value, Counter):
         return dict(value)
-    return list(value) if isinstance(value, (list, tuple)) else value
+    return copy.deepcopy(list(value) if isinstance(value, tuple) else value)
 
 
 class StepLR(LRScheduler):
