@@ -2,7 +2,7 @@
 
 Modules (``Linear``, activations, losses) hold Parameters and call the functions of
 :mod:`nn.functional`; :mod:`nn.optim` updates the parameters; :mod:`nn.init` initialises
-them; :mod:`nn.data` provides the lectures' data sets.
+them; :mod:`nn.utils` clips gradients; :mod:`nn.data` provides the lectures' data sets.
 
 >>> import autograd, nn
 >>> model = nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 3))
@@ -12,7 +12,7 @@ them; :mod:`nn.data` provides the lectures' data sets.
 (8, 2)
 """
 
-from . import data, functional, init, optim
+from . import data, functional, init, optim, utils
 from .activations import ELU, LeakyReLU, LogSoftmax, PReLU, ReLU, Sigmoid, Softmax, Step, Tanh
 from .data import DataLoader, load_digits, load_iris, make_moons, make_spiral, train_val_test_split
 from .layers import Dropout, Flatten, Identity, Linear, Maxout
@@ -50,6 +50,7 @@ __all__ = [
     "functional",
     "init",
     "optim",
+    "utils",
     "data",
     "DataLoader",
     "load_digits",

@@ -10,6 +10,7 @@ it makes so a drawing can collapse each module call into one box.
 from __future__ import annotations
 
 from collections import OrderedDict, namedtuple
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -291,6 +292,11 @@ class Module:
         >>> bool((a.weight.data == b.weight.data).all())
         True
         """
+        if not isinstance(state, Mapping):  # a path, a list, None: say what to pass instead
+            raise TypeError(
+                f"{type(self).__name__}.load_state_dict: expected a mapping; to read a file use "
+                f"nn.load(path) (got {type(state).__name__})"
+            )
         own = OrderedDict(self.named_parameters())
         missing = [name for name in own if name not in state]
         unexpected = [name for name in state if name not in own]

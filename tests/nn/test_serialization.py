@@ -1,6 +1,9 @@
+import io
+import math
 import os
 import pathlib
 import pickle
+import re
 import zipfile
 
 import numpy as np
@@ -46,10 +49,15 @@ def test_roundtrip_dtypes_and_shapes(tmp_path):
     assert leftovers(tmp_path) == ["state.npz"]
 
 
+def looks_like_path(key):
+    """Absolute (/x, \\x), a drive (C:x) or with a '..' part: save refuses these (issue 13)."""
+    return key.startswith(("/", "\\")) or re.match("[A-Za-z]:", key) or ".." in re.split(r"[/\\]", key)
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     arrays=st.dictionaries(
-        st.text(min_size=0, max_size=12).filter(lambda key: "\x00" not in key),
+        st.text(min_size=0, max_size=12).filter(lambda key: "\x00" not in key and not looks_like_path(key)),
         hnp.arrays(
             dtype=st.sampled_from([np.float32, np.float64, np.int64, np.int8, np.bool_]),
             shape=hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4),
@@ -144,8 +152,10 @@ def test_new_file_gets_umask_permissions_not_0600(tmp_path):
     ("state", "match"),
     [
         ({"w": np.array([1, "a", None], dtype=object)}, "'w'.*objects"),
-        ({"nested": {"a": np.ones(1)}}, "'nested'"),
-        ({"ragged": [[1, 2], [3]]}, "'ragged'"),
+        ({"nested": {"a": np.array([1, None], dtype=object)}}, r"\['nested'\]\['a'\].*objects"),
+        ({"f": lambda: 1}, r"\['f'\].*function"),
+        ({"s": {1, 2}}, r"\['s'\].*set"),
+        ({"k": {1.5: 1}}, "keys must be str or int.*1.5"),
         ({3: np.ones(1)}, "keys must be str.*3"),
         ({("a", 1): np.ones(1)}, r"\('a', 1\)"),
         ([np.ones(1)], "dict"),
@@ -310,8 +320,9 @@ def test_zip_with_other_members_is_refused(tmp_path):
 
 def test_newer_format_version_is_refused(tmp_path):
     path = tmp_path / "future.npz"
-    np.savez(path, **{FORMAT_KEY: np.array([2, 1]), "w": np.ones(1)})
-    assert_load_refuses(path, "version 2")
+    newer = nn.serialization.FORMAT_VERSION + 1
+    np.savez(path, **{FORMAT_KEY: np.array([newer, 1]), "w": np.ones(1)})
+    assert_load_refuses(path, f"version {newer}")
 
 
 def test_missing_members_are_detected_by_the_count(tmp_path):
@@ -375,3 +386,301 @@ def test_load_never_calls_pickle(tmp_path, monkeypatch):
     monkeypatch.setattr(pickle, "loads", forbidden)
     save({"w": np.ones(3)}, tmp_path / "w.npz")
     np.testing.assert_array_equal(nn.serialization.load(tmp_path / "w.npz")["w"], np.ones(3))
+
+
+# ---- whole training states (format 2) ------------------------------------------------
+
+
+def training_state():
+    import autograd
+
+    nn.init.manual_seed(0)
+    model = nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1))
+    opt = nn.optim.Adam(model.parameters(), lr=0.01, amsgrad=True)
+    schedule = nn.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=10)
+    for _ in range(3):
+        opt.zero_grad()
+        model(np.ones((4, 2))).sum().backward()
+        opt.step()
+        schedule.step()
+    extras = {
+        "epoch": 3,
+        "best": float("inf"),
+        "lost": float("nan"),
+        "neg": -float("inf"),
+        "note": "warm-up done, ünïcode ✓",
+        "done": False,
+        "nothing": None,
+        "pair": (1, "two", [3.0]),
+        "counts": {0: 10, 7: 3, "a/b": 1},
+        "f32": np.float32(0.25),
+        "i8": np.int8(-3),
+        "x32": np.arange(6, dtype=np.float32).reshape(2, 3),
+        "zero_d": np.array(5),
+        "empty": {},
+        "param": nn.Parameter([1.0, 2.0]),
+        "plain": autograd.Tensor([[1, 2]]),
+        "big": 2**70,
+    }
+    return model, opt, schedule, extras
+
+
+def assert_same_tree(loaded, expected):
+    if isinstance(expected, np.ndarray):
+        assert isinstance(loaded, np.ndarray) and loaded.dtype == expected.dtype and loaded.shape == expected.shape
+        np.testing.assert_array_equal(loaded, expected)
+    elif isinstance(expected, np.generic):
+        assert type(loaded) is type(expected) and loaded == expected
+    elif isinstance(expected, nn.Parameter.__mro__[1]):  # a Tensor comes back as a Tensor
+        assert type(loaded).__name__ == "Tensor" and loaded.requires_grad == expected.requires_grad
+        assert_same_tree(loaded.data, expected.data)
+    elif isinstance(expected, dict):
+        assert type(loaded) is dict and list(loaded) == list(expected)
+        for key in expected:
+            assert_same_tree(loaded[key], expected[key])
+    elif isinstance(expected, (list, tuple)):
+        assert type(loaded) is type(expected) and len(loaded) == len(expected)
+        for a, b in zip(loaded, expected):
+            assert_same_tree(a, b)
+    elif isinstance(expected, float) and expected != expected:
+        assert isinstance(loaded, float) and loaded != loaded
+    else:
+        assert type(loaded) is type(expected) and loaded == expected
+
+
+def test_a_whole_training_state_round_trips_with_its_types(tmp_path):
+    model, opt, schedule, extras = training_state()
+    state = {"model": model.state_dict(), "optimizer": opt.state_dict(), "scheduler": schedule.state_dict(), **extras}
+    save(state, tmp_path / "checkpoint.npz")
+    assert_same_tree(load(tmp_path / "checkpoint.npz"), state)
+    assert leftovers(tmp_path) == ["checkpoint.npz"]
+
+
+def test_modules_optimisers_and_schedulers_are_saved_by_their_state_dicts(tmp_path):
+    model, opt, schedule, _ = training_state()
+    save({"model": model, "optimizer": opt, "scheduler": schedule}, tmp_path / "c.npz")
+    loaded = load(tmp_path / "c.npz")
+    assert_same_tree(loaded["model"], model.state_dict())
+    assert_same_tree(loaded["optimizer"], opt.state_dict())
+    assert_same_tree(loaded["scheduler"], schedule.state_dict())
+
+
+def test_nested_and_ragged_values_need_no_pickle(tmp_path):
+    state = {"nested": {"a": np.ones(1)}, "ragged": [[1, 2], [3]]}
+    save(state, tmp_path / "n.npz")
+    assert_same_tree(load(tmp_path / "n.npz"), state)
+
+
+def test_a_format_2_file_is_still_a_plain_npz(tmp_path):
+    save({"epoch": 3, "w": np.arange(3.0), "note": "x"}, tmp_path / "t.npz")
+    with np.load(tmp_path / "t.npz", allow_pickle=False) as npz:
+        assert npz[FORMAT_KEY].tolist() == [2, 1]
+        np.testing.assert_array_equal(npz["0"], np.arange(3.0))
+        manifest = npz[nn.serialization.MANIFEST_KEY].tobytes().decode()
+    assert '"epoch", 3' in manifest and '{"array": 0}' in manifest
+
+
+def test_flat_state_dicts_keep_format_1_and_old_files_load(tmp_path):
+    save({"w": np.ones(2), "step": 7}, tmp_path / "flat.npz")
+    with np.load(tmp_path / "flat.npz") as npz:
+        assert npz[FORMAT_KEY].tolist() == [1, 2]
+    assert_same_arrays(load(tmp_path / "flat.npz"), {"w": np.ones(2), "step": np.array(7)})
+    # a file as chainrule wrote it before format 2 existed
+    np.savez(tmp_path / "old.npz", **{FORMAT_KEY: np.array([1, 2]), "0.weight": np.eye(2), "0.bias": np.zeros(2)})
+    assert_same_arrays(load(tmp_path / "old.npz"), {"0.weight": np.eye(2), "0.bias": np.zeros(2)})
+
+
+def test_every_single_bit_flip_of_a_training_state_is_caught_or_harmless(tmp_path):
+    state = {"epoch": 7, "opt": {"state": {0: {"step": 2, "m": np.arange(3.0)}}}, "note": "ab"}
+    save(state, tmp_path / "good.npz")
+    raw = (tmp_path / "good.npz").read_bytes()
+    path = tmp_path / "flipped.npz"
+    caught = 0
+    for i in range(len(raw)):
+        damaged = bytearray(raw)
+        damaged[i] ^= 0x01
+        path.write_bytes(bytes(damaged))
+        try:
+            loaded = load(path)
+        except ValueError as err:
+            assert str(path) in str(err)
+            caught += 1
+        else:
+            assert_same_tree(loaded, state)
+    assert caught > len(raw) // 2
+
+
+@pytest.mark.parametrize(
+    "manifest, words",
+    [
+        (b"{not json", ["damaged manifest"]),
+        (b'{"dict": [["a", {"array": 0}], ["b", {"array": 0}]]}', ["array 0 twice"]),
+        (b'{"dict": [["a", {"pickle": 0}]]}', ["unknown entry"]),
+        (b'{"dict": [["a", {"array": 5}]]}', ["unknown entry"]),
+        (b'{"dict": [[1.5, 1]]}', ["neither str nor int"]),
+        (b'{"list": []}', ["does not describe"]),
+        (b'{"dict": [["a", 1]]}', ["does not describe"]),  # array 0 is never used
+        (b'{"list": [' * 100000 + b"]}" * 100000, ["damaged manifest"]),
+    ],
+)
+def test_a_crafted_manifest_is_refused(tmp_path, manifest, words):
+    path = tmp_path / "crafted.npz"
+    members = {FORMAT_KEY: np.array([2, 1]), nn.serialization.MANIFEST_KEY: np.frombuffer(manifest, np.uint8)}
+    np.savez(path, **members, **{"0": np.ones(2)})
+    assert_load_refuses(path, *words)
+
+
+def test_module_load_state_dict_points_to_nn_load(tmp_path):
+    model = nn.Linear(2, 1)
+    save(model, tmp_path / "m.npz")
+    for wrong in (tmp_path / "m.npz", str(tmp_path / "m.npz"), [("weight", np.ones((1, 2)))], None):
+        with pytest.raises(
+            TypeError, match=r"Linear.load_state_dict: expected a mapping; to read a file use nn.load\(path\)"
+        ):
+            model.load_state_dict(wrong)
+    model.load_state_dict(load(tmp_path / "m.npz"))
+
+
+# ---- keys that look like paths -------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["../x", "a/../../b", "..\\x", "/etc/passwd", "\\share", "C:evil", "a/..", ".."])
+@pytest.mark.parametrize("nested", [False, True])
+def test_path_like_keys_are_refused_at_save(tmp_path, key, nested):
+    state = {"model": {key: np.ones(1)}} if nested else {key: np.ones(1)}
+    with pytest.raises(ValueError, match="looks like a file path"):
+        save(state, tmp_path / "x.npz")
+    assert leftovers(tmp_path) == []
+
+
+def test_keys_that_only_resemble_paths_are_kept(tmp_path):
+    state = {"layer/bias": np.ones(1), "..x": np.ones(1), "a..b": np.ones(1), "a/./b": np.ones(1), "ab:c": np.ones(1)}
+    save(state, tmp_path / "k.npz")
+    assert_same_arrays(load(tmp_path / "k.npz"), state)
+
+
+# ---- loads that cannot exhaust memory ------------------------------------------------
+
+
+def npy_header(shape, dtype="<f8"):
+    """The bytes of a version-1 .npy header declaring ``shape`` (and no data)."""
+    header = {"descr": dtype, "fortran_order": False, "shape": shape}
+    out = io.BytesIO()
+    np.lib.format.write_array_header_1_0(out, header)  # magic string included
+    return out.getvalue()
+
+
+def write_zip(path, members, compression=zipfile.ZIP_STORED):
+    """``members``: name -> bytes, or name -> (header, zero-byte count) streamed in chunks."""
+    with zipfile.ZipFile(path, "w", compression=compression) as archive:
+        for name, content in members.items():
+            with archive.open(name, "w", force_zip64=True) as member:
+                if isinstance(content, bytes):
+                    member.write(content)
+                else:
+                    header, zeros = content
+                    member.write(header)
+                    chunk = bytes(2**20)
+                    for start in range(0, zeros, len(chunk)):
+                        member.write(chunk[: min(len(chunk), zeros - start)])
+
+
+def test_a_zip_bomb_is_refused_before_it_is_inflated(tmp_path, monkeypatch):
+    path = tmp_path / "bomb.npz"
+    n = 8 * 2**20 // 8  # 8 MiB of float64 zeros
+    write_zip(path, {"w.npy": (npy_header((n,)), 8 * n)}, compression=zipfile.ZIP_DEFLATED)
+    assert path.stat().st_size < 8 * 2**20 / 500  # about 8 KiB on disk
+    inflated = []
+    real_read = zipfile.ZipExtFile.read
+    monkeypatch.setattr(zipfile.ZipExtFile, "read", lambda self, n=-1: inflated.append(n) or real_read(self, n))
+    assert_load_refuses(path, "'w.npy'", "max_ratio=100", "zip bomb")
+    assert inflated == []  # refused from the zip directory alone
+    monkeypatch.undo()
+    loaded = load(path, max_ratio=None)  # trusted: the limit can be lifted
+    assert loaded["w"].shape == (n,) and not loaded["w"].any()
+    assert_load_refuses_with(path, dict(max_ratio=None, max_bytes=2**20), "'w.npy'", "max_bytes")
+
+
+def assert_load_refuses_with(path, options, *words):
+    with pytest.raises(ValueError) as info:
+        load(path, **options)
+    for word in (str(path), *words):
+        assert word in str(info.value)
+
+
+def test_small_compressed_files_from_savez_compressed_load(tmp_path):
+    state = {"zeros": np.zeros(100_000), "w": np.random.default_rng(0).standard_normal((50, 50))}
+    np.savez_compressed(tmp_path / "c.npz", **state)
+    assert_same_arrays(load(tmp_path / "c.npz"), state)
+
+
+@pytest.mark.parametrize("max_bytes", [nn.serialization.DEFAULT_MAX_BYTES, None])
+def test_a_header_declaring_10_to_the_12_elements_is_a_value_error(tmp_path, max_bytes):
+    path = tmp_path / "huge.npz"
+    write_zip(path, {"w.npy": npy_header((10**6, 10**6)) + bytes(64)})
+    with pytest.raises(ValueError) as info:
+        load(path, max_bytes=max_bytes)
+    message = str(info.value)
+    assert str(path) in message and "'w.npy'" in message and "(1000000, 1000000)" in message
+
+
+def test_a_member_claiming_more_data_than_it_holds_is_refused(tmp_path):
+    path = tmp_path / "short.npz"
+    write_zip(path, {"w.npy": npy_header((1000,)) + bytes(80)})  # 8000 bytes declared, 80 present
+    assert_load_refuses(path, "'w.npy'", "8000 bytes", "more data than the member holds")
+
+
+def test_max_bytes_bounds_one_load_in_total(tmp_path):
+    save({"a": np.zeros(1000), "b": np.zeros(1000)}, tmp_path / "two.npz")
+    assert len(load(tmp_path / "two.npz", max_bytes=16_200)) == 2
+    assert_load_refuses_with(tmp_path / "two.npz", dict(max_bytes=12_000), "'b.npy'", "max_bytes")
+    assert_load_refuses_with(tmp_path / "two.npz", dict(max_bytes=7_999), "'a.npy'", "max_bytes")
+
+
+@pytest.mark.parametrize("how", ["object", "state_dict"])
+def test_an_optimiser_or_scheduler_saved_alone_comes_back_usable(tmp_path, how):
+    model, opt, schedule, _ = training_state()
+    for obj in (opt, schedule):
+        save(obj if how == "object" else obj.state_dict(), tmp_path / "alone.npz")
+        obj.load_state_dict(load(tmp_path / "alone.npz"))
+    assert opt.state_dict()["param_groups"][0]["betas"] == (0.9, 0.999)
+    assert type(schedule.last_epoch) is int and schedule.last_epoch == 3
+    opt.step()
+    schedule.step()
+    assert schedule.get_last_lr() == [pytest.approx(0.01 * (1 + math.cos(math.pi * 4 / 10)) / 2)]
+
+
+_leaves = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**80), 2**80)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=8)
+    | hnp.arrays(
+        dtype=st.sampled_from([np.float32, np.float64, np.int64, np.bool_]),
+        shape=hnp.array_shapes(min_dims=0, max_dims=2, min_side=0, max_side=3),
+    )
+)
+_keys = st.integers(-5, 5) | st.text(max_size=6).filter(lambda key: "\x00" not in key and not looks_like_path(key))
+_trees = st.recursive(
+    _leaves,
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.lists(children, max_size=3).map(tuple)
+        | st.dictionaries(_keys, children, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    tree=st.dictionaries(
+        st.text(max_size=6).filter(lambda k: "\x00" not in k and not looks_like_path(k)), _trees, min_size=1, max_size=4
+    )
+)
+def test_any_tree_round_trips_with_its_types(tmp_path, monkeypatch, tree):
+    monkeypatch.setattr(os, "fsync", lambda fd: None)
+    tree = {"nested": tree, "n": None}  # a value that is not array-like: the tree layout
+    save(tree, tmp_path / "tree.npz")
+    assert_same_tree(load(tmp_path / "tree.npz"), tree)
