@@ -6,8 +6,9 @@ driven by Playwright for Python, opens every page of the site at 1280 x 800 pixe
 request to another host aborted, and checks on each page that:
 
 * the math is typeset: no raw ``$$``, ``\\frac``, ``\\partial``, ``\\(`` or ``\\[`` is left in the text
-  a reader sees (``document.body.innerText``); a page whose HTML has math holds MathJax's
-  elements (``mjx-container``), and none of them is MathJax's mark for TeX it could not read;
+  a reader sees (``document.body.innerText``), nor ``$...$`` outside code; a page whose HTML has
+  math holds MathJax's elements (``mjx-container``), and none of them is MathJax's mark for TeX
+  it could not read;
 * every image loaded (``naturalWidth > 0``);
 * nothing was logged to the console as an error and no script threw;
 * nothing was asked of another host than the site's own;
@@ -16,9 +17,9 @@ request to another host aborted, and checks on each page that:
 
 The pages are found in the built site (every ``index.html``), so new notebooks and reference
 pages are checked without editing this file; the test also checks that home, getting started,
-every concepts page, every notebook and every API reference page are among them. A full-page
-screenshot of each page goes to ``build/site-screenshots/`` (``build/`` is not committed; CI
-can keep it), with ``report.txt`` listing each page, its time and its problems.
+every concepts page, every notebook and every API reference page are among them. A screenshot
+of each page (its first 8,000 pixels) goes to ``build/site-screenshots/`` (``build/`` is not
+committed; CI can keep it), with ``report.txt`` listing each page, its time and its problems.
 
 Without Playwright, Chromium or the site's packages the test is skipped, except on CI (``CI``
 set), where that is a failure.
@@ -53,9 +54,12 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 VIEWPORT = {"width": 1280, "height": 800}
+SCREENSHOT_HEIGHT = 8000  # pixels from the top of a page: the API reference runs to 40,000, slow to capture
 
 # TeX that MathJax should have replaced, as it would show in the page's text
 RAW_MATH = re.compile(r"\$\$|\\frac|\\partial|\\\(|\\\[")
+# inline math left as it was written, in text outside code
+RAW_INLINE = re.compile(r"\$[^$\s][^$\n]*\$")
 # math in the HTML before MathJax runs: arithmatex's spans, or dollars in prose (notebook cells)
 CODE_OR_SCRIPT = re.compile(r"<(pre|code|script|style)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
 TAG = re.compile(r"<[^>]+>")
@@ -143,8 +147,12 @@ INSPECT = r"""async () => {
                 || (wrapper && wrapper.scrollWidth > wrapper.clientWidth + 1);
         })
         .map(table => table.rows[0].innerText.replace(/\s+/g, " ").trim().slice(0, 60));
+    // the prose: the page's text less code, where a dollar would be code's own, and typeset math
+    const prose = document.body.cloneNode(true);
+    prose.querySelectorAll("pre, code, script, style, mjx-container").forEach(node => node.remove());
     return {
         text: document.body.innerText,
+        prose: prose.textContent,
         mathjax: Boolean(window.MathJax && MathJax.startup && MathJax.startup.document),
         math: document.querySelectorAll("mjx-container").length,
         mathErrors: [...document.querySelectorAll("mjx-merror")]
@@ -153,6 +161,7 @@ INSPECT = r"""async () => {
             .map(img => img.getAttribute("src").slice(0, 80)),
         images: document.images.length,
         scrollWidth: document.documentElement.scrollWidth,
+        scrollHeight: document.documentElement.scrollHeight,
         innerWidth: window.innerWidth,
         wideTables,
     };
@@ -178,7 +187,10 @@ def _check_page(context, origin, path, page_html):
     response = page.goto(f"{origin}/{path}", wait_until="load")
     found = page.evaluate(INSPECT)
     name = path.strip("/").replace("/", "-") or "index"
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    height = min(found["scrollHeight"], SCREENSHOT_HEIGHT)
+    page.screenshot(
+        path=str(SCREENSHOTS / f"{name}.png"), full_page=True, clip={"x": 0, "y": 0, **VIEWPORT, "height": height}
+    )
     page.close()
 
     problems = []
@@ -187,6 +199,9 @@ def _check_page(context, origin, path, page_html):
     raw = sorted({match.group() for match in RAW_MATH.finditer(found["text"])})
     if raw:
         problems.append(f"raw TeX in the page's text: {', '.join(raw)}")
+    inline = RAW_INLINE.findall(found["prose"])
+    if inline:
+        problems.append(f"raw $...$ in the page's prose: {inline[:3]}")
     if _has_math(page_html) and not found["math"]:
         loaded = "" if found["mathjax"] else " (MathJax did not load)"
         problems.append(f"the page has math but MathJax typeset none of it{loaded}")
