@@ -147,6 +147,16 @@ INSPECT = r"""async () => {
                 || (wrapper && wrapper.scrollWidth > wrapper.clientWidth + 1);
         })
         .map(table => table.rows[0].innerText.replace(/\s+/g, " ").trim().slice(0, 60));
+    // a formula that runs past the right edge of its cell or column, where it is cut off (a
+    // formula that scrolls sideways in its own box is readable)
+    const clippedMath = [...document.querySelectorAll("mjx-container")]
+        .filter(math => {
+            const box = math.closest(".jp-RenderedMarkdown, .md-content");
+            const inner = math.querySelector("mjx-math") || math;
+            const scrolls = ["auto", "scroll"].includes(getComputedStyle(math).overflowX);
+            return box && !scrolls && inner.getBoundingClientRect().right > box.getBoundingClientRect().right + 1;
+        })
+        .map(math => (math.querySelector("mjx-assistive-mml") || math).textContent.slice(0, 40));
     // the prose: the page's text less code, where a dollar would be code's own, and typeset math
     const prose = document.body.cloneNode(true);
     prose.querySelectorAll("pre, code, script, style, mjx-container").forEach(node => node.remove());
@@ -164,6 +174,7 @@ INSPECT = r"""async () => {
         scrollHeight: document.documentElement.scrollHeight,
         innerWidth: window.innerWidth,
         wideTables,
+        clippedMath,
     };
 }"""
 
@@ -205,6 +216,8 @@ def _check_page(context, origin, path, page_html):
     if _has_math(page_html) and not found["math"]:
         loaded = "" if found["mathjax"] else " (MathJax did not load)"
         problems.append(f"the page has math but MathJax typeset none of it{loaded}")
+    if found["clippedMath"]:
+        problems.append(f"formulas cut off at the right: {found['clippedMath'][:3]}")
     if found["mathErrors"]:
         problems.append(f"MathJax could not read: {found['mathErrors'][:3]}")
     if found["brokenImages"]:
