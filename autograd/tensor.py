@@ -83,7 +83,7 @@ class Tensor:
     theirs. Integer and bool tensors hold labels and masks and cannot require grad.
 
     Attributes:
-        data (numpy.ndarray): The values, an array of its own (the constructor copies what it
+        data (np.ndarray): The values, an array of its own (the constructor copies what it
             is given). Reading it is free; changing it in place (``p.data -= lr * p.grad.data``,
             the optimisers' update) is not recorded in the graph.
         grad (Tensor | None): ``dL/dx`` for this tensor, ``None`` until a backward pass reaches
