@@ -162,8 +162,6 @@ def _row(cells):
 
 def _unbreakable(cell):
     """``0.189 ms`` and ``(2.19–2.48)`` kept on one line each: a cell may wrap only between them."""
-    if not re.match(r"\(?[\d.]+", cell):
-        return cell
     cell = re.sub(r"(\d) (?=[^\d(\s])", "\\1\u00a0", cell)  # a number and its unit
     return re.sub(r"(\d)–(\d)", "\\1\u2060–\u2060\\2", cell)  # the ends of a range
 
@@ -199,7 +197,8 @@ def split_by_workload(lines):
             keep = [column for column in keep if column != vs]
         out.append(_row([header[column] for column in keep]))
         out.append(_row([align[column] for column in keep]))
-        out += [_row([_unbreakable(row[column]) for column in keep]) for row in rows]
+        numbers = {column for column in keep if align[column].endswith(":") and not align[column].startswith(":")}
+        out += [_row([_unbreakable(row[c]) if c in numbers else row[c] for c in keep]) for row in rows]
         out.append("")
     return out + lines[end:]
 
