@@ -82,6 +82,24 @@ class Tensor:
     array or Tensor (copied). Python floats become the default dtype (float64); arrays keep
     theirs. Integer and bool tensors hold labels and masks and cannot require grad.
 
+    Attributes:
+        data (np.ndarray): The values, an array of its own (the constructor copies what it
+            is given). Reading it is free; changing it in place (``p.data -= lr * p.grad.data``,
+            the optimisers' update) is not recorded in the graph.
+        grad (Tensor | None): ``dL/dx`` for this tensor, ``None`` until a backward pass reaches
+            it, then a Tensor of the same shape and dtype. Each backward pass adds to it, so the
+            gradients of several losses accumulate; assign ``None`` to clear it, as
+            ``zero_grad()`` does. Only leaves that require grad keep one: an intermediate
+            value's gradient passes through without being stored.
+        requires_grad (bool): Whether operations on this tensor are recorded so that backward
+            reaches it. Set it with the constructor or ``requires_grad_()``; a result requires
+            grad when any input does (and grad mode is on). Float tensors only.
+        grad_fn (Node | None): The graph node that made this tensor (``AddBackward``, ...),
+            ``None`` for a leaf, which the user made.
+        shape (tuple[int, ...]): The array's shape, ``data.shape``; with ``ndim`` and ``size``.
+        dtype (numpy.dtype): The array's dtype, ``data.dtype``; a gradient always has its
+            tensor's dtype (float32 stays float32).
+
     >>> import autograd
     >>> x = autograd.Tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
     >>> y = (x * x).sum()
@@ -151,18 +169,22 @@ class Tensor:
 
     @property
     def shape(self):
+        """The shape of ``data``, a tuple of ints (``()`` for a 0-d tensor)."""
         return self.data.shape
 
     @property
     def ndim(self):
+        """The number of axes, ``len(shape)``."""
         return self.data.ndim
 
     @property
     def size(self):
+        """The number of elements, the product of ``shape``."""
         return self.data.size
 
     @property
     def dtype(self):
+        """The NumPy dtype of ``data`` (float64 unless set otherwise); the gradient has the same."""
         return self.data.dtype
 
     @property

@@ -21,7 +21,11 @@ import autograd
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 FENCE = re.compile(r"^```python[ \t]*\n(.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
-SITE_PACKAGES = ("mkdocs", "material", "mkdocstrings_handlers.python", "mkdocs_jupyter")
+# a script, stylesheet, image or font fetched from an absolute URL (a plain link is fine)
+REMOTE_ASSET = re.compile(
+    r'<(?:script|img|link rel="(?:stylesheet|preconnect|preload)")[^>]*(?:src|href)="(?:https?:)?//[^"]+"'
+)
+SITE_PACKAGES = ("mkdocs", "material", "mkdocstrings_handlers.python", "mkdocs_jupyter", "mathjax")
 
 
 def python_blocks(page):
@@ -85,9 +89,24 @@ def test_site_builds_strictly(tmp_path):
         problems = [line for line in result.stderr.splitlines() if not line.startswith("INFO")]
         pytest.fail("mkdocs build --strict failed:\n" + "\n".join(problems), pytrace=False)
 
+    # nothing is loaded from another host (tests/test_site.py checks the same in a browser)
+    assert (site / "assets" / "mathjax" / "tex-chtml-full.js").is_file(), "MathJax is not in the site"
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        remote = REMOTE_ASSET.findall(text)
+        assert not remote, f"{page.relative_to(site)} loads from another host: {remote[:3]}"
+        assert '<script src="">' not in text, f"{page.relative_to(site)} loads a script from an empty URL"
+
     reference = (site / "reference" / "autograd" / "index.html").read_text(encoding="utf-8")
     assert 'id="autograd.Tensor.backward"' in reference  # mkdocstrings rendered the API
     assert "<blockquote>" not in reference  # docstring examples became code, not nested quotes
+    # Tensor's attributes are described by its docstring's table, not shown as the lines that set them
+    attributes = reference[reference.index("Attributes:</span>") :]
+    attributes = attributes[: attributes.index("</table>")]
+    for name in ("data", "grad", "requires_grad", "grad_fn", "shape", "dtype"):
+        row = re.search(rf"<td><code><(?:span|a)\b[^>]*>\s*{name}\s*</", attributes)
+        assert row, f"Tensor.{name} is not in the Attributes table"
+    assert "_as_array" not in reference
     for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
         assert (site / "notebooks" / notebook.stem / "index.html").is_file(), f"{notebook.name} is not in the site"
     results = ROOT / "benchmarks" / "results" / "latest.md"
