@@ -15,7 +15,7 @@ import numpy as np
 from .scatter import ScatterAdd
 from .shape import BroadcastTo
 
-__all__ = ["exp", "log", "softmax", "broadcast_to", "scatter_add"]
+__all__ = ["exp", "log", "softmax", "broadcast_to", "scatter_add", "sin", "cos", "sinh", "cosh", "floor", "sigmoid"]
 
 
 def exp(x):
@@ -50,3 +50,28 @@ def scatter_add(grad, index, shape):
     if not hasattr(grad, "grad_fn"):
         return ScatterAdd.scatter(grad, index, shape)
     return ScatterAdd.apply(grad, index=index, shape=shape)
+
+
+# -- functions that a few backward rules need, by name: a Tensor's method or NumPy's ufunc ------
+def _either(name, ufunc):
+    def call(x):
+        return getattr(x, name)() if hasattr(x, "grad_fn") else ufunc(x)
+
+    call.__name__ = name
+    call.__doc__ = f"{name}(x) of an array or a Tensor."
+    return call
+
+
+sin = _either("sin", np.sin)
+cos = _either("cos", np.cos)
+sinh = _either("sinh", np.sinh)
+cosh = _either("cosh", np.cosh)
+floor = _either("floor", np.floor)
+
+
+def sigmoid(x):
+    """1 / (1 + e^-x), without overflow."""
+    if hasattr(x, "grad_fn"):
+        return x.sigmoid()
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
