@@ -184,12 +184,16 @@ def index_add(x, axis, index, source, alpha=1):
     return x + ScatterAdd.apply(source, index=(slice(None),) * axis + (index,), shape=x.shape)
 
 
+def _broadcasts_to(shape, target):
+    return len(shape) <= len(target) and all(n in (1, m) for n, m in zip(shape[::-1], target[::-1]))
+
+
 def masked_fill(x, mask, value):
     """``value`` where ``mask`` (bool, broadcast to x) is True, x elsewhere; no gradient to the filled places."""
     mask = np.asarray(plain_index(mask))
     if mask.dtype != bool:
         raise TypeError(f"masked_fill: the mask must be bool, got dtype {mask.dtype}")
-    if np.broadcast_shapes(mask.shape, x.shape) != x.shape:
+    if not _broadcasts_to(mask.shape, x.shape):
         raise ValueError(f"masked_fill: mask of shape {mask.shape} does not broadcast to {x.shape}")
     value = value if hasattr(value, "grad_fn") else np.asarray(value, dtype=x.dtype)
     return Where.apply(mask, value, x)

@@ -23,6 +23,8 @@ def prod_others(x):
     (n, n) matrix that is x with its diagonal set to 1, so the result stays differentiable.
     """
     n = x.shape[-1]
+    if n == 0:
+        return x * 1  # no factors: nothing to leave out
     if hasattr(x, "grad_fn"):
         eye = np.eye(n, dtype=x.dtype)
         return Prod.apply(x.reshape(x.shape[:-1] + (1, n)) * (1 - eye) + eye, axis=-1)
