@@ -228,7 +228,7 @@ def pad(x, pad, mode="constant", value=0.0):
 
 # -- picking, scattering, products -----------------------------------------------------------------------
 def gather(x, axis=None, index=None, *, dim=None):
-    """PyTorch's ``gather``: out[i][j] = x[index[i][j]][j] for axis 0, x[i][index[i][j]] for axis 1.
+    """PyTorch's ``gather``: ``out[i][j] = x[index[i][j]][j]`` for axis 0, ``x[i][index[i][j]]`` for axis 1.
 
     >>> import autograd
     >>> autograd.gather(autograd.Tensor([[1.0, 2.0], [3.0, 4.0]]), 1, [[1], [0]])

@@ -52,7 +52,9 @@ def logsumexp(x, axis=None, keepdims=False):
     """log(sum(e^x)) over ``axis``.
 
     NOTE: stable: the maximum m is subtracted first, m + log(sum(e^(x - m))), with m a constant
-    (it cancels in the derivative, which is softmax(x)); an all -inf row gives -inf.
+    (it cancels in the derivative, which is softmax(x)); an all -inf row gives -inf. The
+    identity holds for any constant m, so a replay of the graph with other inputs (which
+    keeps this m) still computes logsumexp exactly; only the overflow guard is the first one's.
     """
     axes = normalise_axis(axis, x.ndim, "logsumexp")
     top = np.max(x.data, axis=axes, keepdims=True, initial=-np.inf)
@@ -121,7 +123,7 @@ def _full_index(x, index, axis, op):
 
 
 def gather(x, axis, index):
-    """PyTorch's ``gather``: out[i][j] = x[index[i][j]][j] for axis 0 (x[i][index[i][j]] for
+    """PyTorch's ``gather``: ``out[i][j] = x[index[i][j]][j]`` for axis 0 (``x[i][index[i][j]]`` for
     axis 1, ...); ``index`` has x's number of axes and is no longer than x on the others.
     The gradient adds back at the picked places (repeated indices accumulate)."""
     index = _indices(index, "gather")
@@ -159,7 +161,7 @@ def index_select(x, axis, index):
 
 
 def scatter_add(x, axis, index, src):
-    """PyTorch's ``scatter_add`` (not in place): x with src[i][j] added at [index[i][j]][j] for
+    """PyTorch's ``scatter_add`` (not in place): x with ``src[i][j]`` added at ``[index[i][j]][j]`` for
     axis 0; repeated indices add up. dx = grad; dsrc = grad gathered at ``index``."""
     index = _indices(index, "scatter_add")
     parts, _ = _full_index(x, index, axis, "scatter_add")
