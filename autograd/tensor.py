@@ -49,7 +49,9 @@ def _as_array(data, dtype=None):
     from_python = not isinstance(data, (np.ndarray, np.generic))
     array = np.array(data, dtype=dtype)
     if array.dtype.kind not in "fiub":
-        raise TypeError(f"Tensor: data of dtype {array.dtype} is not supported; use floats, integers or bools")
+        raise TypeError(
+            f"Tensor: data of dtype {array.dtype} is not supported; use floats, integers or bools"
+        )
     if dtype is None and from_python and array.dtype.kind == "f":
         array = array.astype(_default_dtype, copy=False)
     return array

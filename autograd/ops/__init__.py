@@ -12,7 +12,7 @@ Files, from the bottom up (each imports only those above it):
 * ``op.py``: the base class :class:`Op` and how an op reads its inputs;
 * ``shape.py``: reshape, transpose, broadcast, cast, concatenate, stack;
 * ``scatter.py``: adding into zeros at an index (the adjoint of indexing);
-* ``arraylike.py``: the four helpers that let one backward rule run on arrays and Tensors;
+* ``arraylike.py``: the helpers that let one backward rule run on arrays and Tensors;
 * ``elementwise.py``, ``reductions.py``, ``indexing.py``, ``linalg.py``: the rest;
 * ``trig.py``, ``unary.py`` (more functions of one value, step functions, ``//`` and ``%``),
   ``products.py`` (prod, cumsum, cumprod), ``einsum.py``: more primitives;

@@ -4,7 +4,7 @@ Why they exist: a built-in op's backward rule is written once and runs two ways.
 ordinary ``backward()`` it gets plain arrays (fast: no Tensor, no graph); under
 ``create_graph=True`` it gets Tensors and records the gradient's own graph (double backward).
 Arithmetic, ``@``, ``.T``, ``.mT``, ``.sum``, ``.reshape``, indexing and comparisons are
-spelled the same on both; these five are not, so each picks the spelling of its argument
+spelled the same on both; these are not, so each picks the spelling of its argument
 (a Tensor is what has a ``grad_fn``).
 """
 
