@@ -677,7 +677,7 @@ class Tensor:
 
     # -- more shape and movement (composed in ops/movement.py) --------------------------------------
     def view(self, *shape):
-        """PyTorch's name for :meth:`reshape` (always a new array here; no memory is shared)."""
+        """PyTorch's name for :meth:`reshape` (with no in-place ops, whether memory is shared never shows)."""
         return self.reshape(*shape)
 
     def permute(self, *axes):
