@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import engine, function, ops
+from .ops import composed, movement
 from .ops.indexing import plain_index
 from .ops.reductions import normalise_axis
 
@@ -379,40 +380,56 @@ class Tensor:
         """f(x) = min(max(x, lo), hi); the gradient passes where lo <= x <= hi."""
         return ops.Clip.apply(self, lo=lo, hi=hi)
 
-    def softmax(self, axis=-1):
-        """e^x / sum(e^x) along ``axis``, stable for large logits.
+    def softmax(self, axis=None, *, dim=None):
+        """e^x / sum(e^x) along ``axis`` (or ``dim``; default -1), stable for large logits.
 
         >>> import autograd
         >>> autograd.Tensor([1000.0, 1000.0]).softmax()
         Tensor([0.5, 0.5])
+        >>> autograd.Tensor([[0.0, 0.0]]).softmax(dim=1)
+        Tensor([[0.5, 0.5]])
         """
-        return ops.Softmax.apply(self, axis=axis)
+        return ops.Softmax.apply(self, axis=_axis("softmax", axis, dim, -1))
 
-    def log_softmax(self, axis=-1):
-        """x - log(sum(e^x)) along ``axis``, stable for large logits."""
-        return ops.LogSoftmax.apply(self, axis=axis)
+    def log_softmax(self, axis=None, *, dim=None):
+        """x - log(sum(e^x)) along ``axis`` (or ``dim``; default -1), stable for large logits."""
+        return ops.LogSoftmax.apply(self, axis=_axis("log_softmax", axis, dim, -1))
 
     # -- reductions ----------------------------------------------------------------------------
-    def sum(self, axis=None, keepdims=False):
-        """Sum over ``axis`` (an int, a tuple, or None for all)."""
+    def sum(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        """Sum over ``axis`` (an int, a tuple, or None for all); PyTorch's ``dim``/``keepdim`` also work."""
+        if dim is not None or keepdim is not None:
+            axis, keepdims = _axis("sum", axis, dim), _keepdims("sum", keepdims, keepdim)
         if axis is None and not keepdims:
             return ops.Sum.apply(self)  # the loss's sum, without building the options
         return ops.Sum.apply(self, axis=axis, keepdims=keepdims)
 
-    def mean(self, axis=None, keepdims=False):
+    def mean(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
         """Mean over ``axis``: the sum divided by the number of elements summed."""
+        axis, keepdims = _axis("mean", axis, dim), _keepdims("mean", keepdims, keepdim)
         axes = normalise_axis(axis, self.ndim, "mean")
         count = int(np.prod([self.shape[a] for a in axes]))
         if count == 0:
             raise ValueError(f"mean: no elements to average over axis {axis} of shape {self.shape}")
         return self.sum(axis=axis, keepdims=keepdims) * (1.0 / count)
 
-    def max(self, axis=None, keepdims=False):
-        """Maximum over ``axis``; tied maxima share the gradient equally."""
+    def max(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        """Maximum over ``axis``; tied maxima share the gradient equally.
+
+        Only the values: for the positions use ``x.argmax(axis)`` (PyTorch's ``x.max(dim)``
+        returns both; here ``values, indices = x.max(axis), x.argmax(axis)``).
+
+        >>> import autograd
+        >>> x = autograd.Tensor([[1.0, 5.0], [7.0, 2.0]])
+        >>> x.max(axis=1), x.argmax(axis=1)
+        (Tensor([5., 7.]), Tensor([1, 0]))
+        """
+        axis, keepdims = _axis("max", axis, dim), _keepdims("max", keepdims, keepdim)
         return ops.Max.apply(self, axis=axis, keepdims=keepdims)
 
-    def min(self, axis=None, keepdims=False):
-        """Minimum over ``axis``; tied minima share the gradient equally."""
+    def min(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        """Minimum over ``axis``; tied minima share the gradient equally (positions: ``x.argmin(axis)``)."""
+        axis, keepdims = _axis("min", axis, dim), _keepdims("min", keepdims, keepdim)
         return ops.Min.apply(self, axis=axis, keepdims=keepdims)
 
     # -- shape -------------------------------------------------------------------------------------
@@ -428,10 +445,377 @@ class Tensor:
         return ops.BroadcastTo.apply(self, shape=tuple(shape))
 
     def transpose(self, *axes):
-        """Permute the axes (reverse them when none are given)."""
+        """Rearrange the axes: ``transpose()`` reverses them, ``transpose(a, b)`` swaps axes a
+        and b (as ``torch.transpose``), ``transpose((...))`` or three or more integers permute
+        them (as NumPy).
+
+        NOTE: this agrees with PyTorch everywhere and with NumPy everywhere except the
+        identity call ``transpose(0, 1)`` of a 2-d tensor: NumPy leaves it unchanged, here
+        (as in PyTorch) it swaps the two axes.
+
+        >>> import autograd
+        >>> x = autograd.zeros(2, 3, 4)
+        >>> x.transpose().shape, x.transpose(0, 2).shape, x.transpose((1, 2, 0)).shape
+        ((4, 3, 2), (4, 3, 2), (3, 4, 2))
+        """
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
             axes = tuple(axes[0])
+        elif len(axes) == 2:
+            return movement.swapaxes(self, *axes)
         return ops.Transpose.apply(self, axes=axes or None)
+
+    # -- more arithmetic: floor division and remainder ------------------------------------------
+    def __floordiv__(self, other):
+        return ops.FloorDivide.apply(self, other if isinstance(other, Tensor) else _operand(other, self))
+
+    def __rfloordiv__(self, other):
+        return ops.FloorDivide.apply(_operand(other, self), self)
+
+    def __mod__(self, other):
+        return ops.Remainder.apply(self, other if isinstance(other, Tensor) else _operand(other, self))
+
+    def __rmod__(self, other):
+        return ops.Remainder.apply(_operand(other, self), self)
+
+    # -- trigonometric and hyperbolic functions (PyTorch's asin-style names as aliases) ---------
+    def sin(self):
+        """f(x) = sin x;  f'(x) = cos x."""
+        return ops.Sin.apply(self)
+
+    def cos(self):
+        """f(x) = cos x;  f'(x) = -sin x."""
+        return ops.Cos.apply(self)
+
+    def tan(self):
+        """f(x) = tan x;  f'(x) = 1 + tan^2 x."""
+        return ops.Tan.apply(self)
+
+    def arcsin(self):
+        """f(x) = arcsin x;  f'(x) = 1 / sqrt(1 - x^2). Alias: ``asin``."""
+        return ops.Arcsin.apply(self)
+
+    def arccos(self):
+        """f(x) = arccos x;  f'(x) = -1 / sqrt(1 - x^2). Alias: ``acos``."""
+        return ops.Arccos.apply(self)
+
+    def arctan(self):
+        """f(x) = arctan x;  f'(x) = 1 / (1 + x^2). Alias: ``atan``."""
+        return ops.Arctan.apply(self)
+
+    def sinh(self):
+        """f(x) = sinh x;  f'(x) = cosh x."""
+        return ops.Sinh.apply(self)
+
+    def cosh(self):
+        """f(x) = cosh x;  f'(x) = sinh x."""
+        return ops.Cosh.apply(self)
+
+    def arcsinh(self):
+        """f(x) = arcsinh x;  f'(x) = 1 / sqrt(x^2 + 1). Alias: ``asinh``."""
+        return ops.Arcsinh.apply(self)
+
+    def arccosh(self):
+        """f(x) = arccosh x (x >= 1);  f'(x) = 1 / sqrt(x^2 - 1). Alias: ``acosh``."""
+        return ops.Arccosh.apply(self)
+
+    def arctanh(self):
+        """f(x) = arctanh x (|x| < 1);  f'(x) = 1 / (1 - x^2). Alias: ``atanh``."""
+        return ops.Arctanh.apply(self)
+
+    asin, acos, atan, asinh, acosh, atanh = arcsin, arccos, arctan, arcsinh, arccosh, arctanh
+
+    # -- logs, exponentials, powers -----------------------------------------------------------------
+    def log1p(self):
+        """f(x) = ln(1 + x), accurate for tiny x;  f'(x) = 1 / (1 + x)."""
+        return ops.Log1p.apply(self)
+
+    def expm1(self):
+        """f(x) = e^x - 1, accurate for tiny x;  f'(x) = e^x."""
+        return ops.Expm1.apply(self)
+
+    def log2(self):
+        """f(x) = log2 x;  f'(x) = 1 / (x ln 2)."""
+        return ops.Log2.apply(self)
+
+    def log10(self):
+        """f(x) = log10 x;  f'(x) = 1 / (x ln 10)."""
+        return ops.Log10.apply(self)
+
+    def exp2(self):
+        """f(x) = 2^x;  f'(x) = 2^x ln 2."""
+        return ops.Exp2.apply(self)
+
+    def reciprocal(self):
+        """f(x) = 1 / x;  f'(x) = -1 / x^2 (composed: a division)."""
+        return 1.0 / self
+
+    def rsqrt(self):
+        """f(x) = 1 / sqrt(x);  f'(x) = -1 / (2 x^1.5) (composed)."""
+        return 1.0 / self.sqrt()
+
+    def square(self):
+        """f(x) = x^2;  f'(x) = 2x (composed: x * x)."""
+        return self * self
+
+    def softplus(self, beta=1.0, threshold=20.0):
+        """f(x) = ln(1 + e^(beta x)) / beta (x itself where beta x > threshold);  f'(x) = sigmoid(beta x).
+
+        >>> import autograd
+        >>> autograd.Tensor([0.0, 1000.0]).softplus()
+        Tensor([6.93147181e-01, 1.00000000e+03])
+        """
+        return ops.Softplus.apply(self, beta=beta, threshold=threshold)
+
+    def logaddexp(self, other):
+        """f(a, b) = ln(e^a + e^b), stable;  df/da = e^(a - f), df/db = e^(b - f)."""
+        return ops.LogAddExp.apply(self, other if isinstance(other, Tensor) else _operand(other, self))
+
+    # -- step functions: gradient 0 ---------------------------------------------------------------
+    def sign(self):
+        """f(x) = -1, 0 or 1;  f'(x) = 0."""
+        return ops.Sign.apply(self)
+
+    def floor(self):
+        """f(x) = largest integer <= x;  f'(x) = 0."""
+        return ops.Floor.apply(self)
+
+    def ceil(self):
+        """f(x) = smallest integer >= x;  f'(x) = 0."""
+        return ops.Ceil.apply(self)
+
+    def round(self, decimals=0):
+        """f(x) = x rounded (halves to even, as NumPy and PyTorch);  f'(x) = 0."""
+        return ops.Round.apply(self, decimals=decimals)
+
+    def trunc(self):
+        """f(x) = x rounded towards 0;  f'(x) = 0."""
+        return ops.Trunc.apply(self)
+
+    # -- tests of values: bool tensors, never in the graph -------------------------------------------
+    def isnan(self):
+        """True where the value is nan."""
+        return Tensor._make(np.isnan(self.data))
+
+    def isinf(self):
+        """True where the value is +inf or -inf."""
+        return Tensor._make(np.isinf(self.data))
+
+    def isfinite(self):
+        """True where the value is neither nan nor infinite."""
+        return Tensor._make(np.isfinite(self.data))
+
+    def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        """True where |self - other| <= atol + rtol |other| (NumPy's and PyTorch's rule)."""
+        other = other.data if isinstance(other, Tensor) else other
+        return Tensor._make(np.asarray(np.isclose(self.data, other, rtol=rtol, atol=atol, equal_nan=equal_nan)))
+
+    # -- more reductions -----------------------------------------------------------------------------
+    def var(self, axis=None, ddof=0, keepdims=False, *, correction=None, dim=None, keepdim=None):
+        """Variance over ``axis``: sum((x - mean)^2) / (n - ddof).
+
+        NOTE: ``ddof=0`` by default (NumPy); PyTorch's ``var`` divides by n - 1 by default:
+        pass ``ddof=1`` or ``correction=1`` for that.
+
+        >>> import autograd
+        >>> x = autograd.Tensor([1.0, 2.0, 3.0, 4.0])
+        >>> x.var(), x.var(ddof=1), x.var(correction=1)
+        (Tensor(1.25), Tensor(1.66666667), Tensor(1.66666667))
+        """
+        axis, keepdims = _axis("var", axis, dim), _keepdims("var", keepdims, keepdim)
+        return composed.var(self, axis, ddof, keepdims, correction)
+
+    def std(self, axis=None, ddof=0, keepdims=False, *, correction=None, dim=None, keepdim=None):
+        """Standard deviation over ``axis``: sqrt(var) (``ddof=0`` by default, as NumPy)."""
+        axis, keepdims = _axis("std", axis, dim), _keepdims("std", keepdims, keepdim)
+        return composed.std(self, axis, ddof, keepdims, correction)
+
+    def prod(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        """Product over ``axis``;  d/dx_i = product of the others (exact with zeros).
+
+        >>> import autograd
+        >>> x = autograd.Tensor([2.0, 0.0, 3.0], requires_grad=True)
+        >>> x.prod().backward()
+        >>> x.grad
+        Tensor([0., 6., 0.])
+        """
+        axis, keepdims = _axis("prod", axis, dim), _keepdims("prod", keepdims, keepdim)
+        return ops.Prod.apply(self, axis=axis, keepdims=keepdims)
+
+    def logsumexp(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        """log(sum(e^x)) over ``axis``, stable;  the gradient is softmax(x).
+
+        >>> import autograd
+        >>> autograd.Tensor([1000.0, 1000.0]).logsumexp()
+        Tensor(1000.69314718)
+        """
+        axis, keepdims = _axis("logsumexp", axis, dim), _keepdims("logsumexp", keepdims, keepdim)
+        return composed.logsumexp(self, axis, keepdims)
+
+    def norm(self, p=2, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        """The vector p-norm over ``axis`` (``p``: a number, inf, -inf or "fro").
+
+        >>> import autograd
+        >>> autograd.Tensor([3.0, -4.0]).norm(), autograd.Tensor([3.0, -4.0]).norm(1)
+        (Tensor(5.), Tensor(7.))
+        """
+        axis, keepdims = _axis("norm", axis, dim), _keepdims("norm", keepdims, keepdim)
+        return composed.norm(self, p, axis, keepdims)
+
+    def cumsum(self, axis=None, *, dim=None):
+        """Running sum along ``axis`` (None: of the flattened tensor);  the gradient is a
+        running sum from the end.
+
+        >>> import autograd
+        >>> autograd.Tensor([1.0, 2.0, 3.0]).cumsum(0)
+        Tensor([1., 3., 6.])
+        """
+        axis = _axis("cumsum", axis, dim)
+        return ops.Cumsum.apply(self.reshape(-1) if axis is None else self, axis=0 if axis is None else axis)
+
+    def cumprod(self, axis=None, *, dim=None):
+        """Running product along ``axis`` (None: of the flattened tensor); exact gradient with zeros."""
+        axis = _axis("cumprod", axis, dim)
+        return ops.Cumprod.apply(self.reshape(-1) if axis is None else self, axis=0 if axis is None else axis)
+
+    def argmax(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        """Position of the maximum over ``axis`` (None: in the flattened tensor); an int64 tensor, no graph."""
+        axis, keepdims = _axis("argmax", axis, dim), _keepdims("argmax", keepdims, keepdim)
+        return _index_reduction(np.argmax, "argmax", self, axis, keepdims)
+
+    def argmin(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        """Position of the minimum over ``axis`` (None: in the flattened tensor); an int64 tensor, no graph."""
+        axis, keepdims = _axis("argmin", axis, dim), _keepdims("argmin", keepdims, keepdim)
+        return _index_reduction(np.argmin, "argmin", self, axis, keepdims)
+
+    def any(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        """True where some value over ``axis`` is nonzero; a bool tensor, no graph."""
+        axis, keepdims = _axis("any", axis, dim), _keepdims("any", keepdims, keepdim)
+        return Tensor._make(np.asarray(self.data.any(axis=normalise_axis(axis, self.ndim, "any"), keepdims=keepdims)))
+
+    def all(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        """True where every value over ``axis`` is nonzero; a bool tensor, no graph."""
+        axis, keepdims = _axis("all", axis, dim), _keepdims("all", keepdims, keepdim)
+        return Tensor._make(np.asarray(self.data.all(axis=normalise_axis(axis, self.ndim, "all"), keepdims=keepdims)))
+
+    # -- more shape and movement (composed in ops/movement.py) --------------------------------------
+    def view(self, *shape):
+        """PyTorch's name for :meth:`reshape` (with no in-place ops, whether memory is shared never shows)."""
+        return self.reshape(*shape)
+
+    def permute(self, *axes):
+        """Reorder the axes: ``permute(2, 0, 1)`` or ``permute((2, 0, 1))``."""
+        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+            axes = tuple(axes[0])
+        return ops.Transpose.apply(self, axes=axes)
+
+    def squeeze(self, axis=None, *, dim=None):
+        """Remove axes of length 1 (all, or the given ones; an axis longer than 1 is left, as PyTorch)."""
+        return movement.squeeze(self, _axis("squeeze", axis, dim))
+
+    def unsqueeze(self, axis=None, *, dim=None):
+        """Insert an axis of length 1 at ``axis`` (NumPy's ``expand_dims``)."""
+        return movement.unsqueeze(self, _axis("unsqueeze", axis, dim))
+
+    def expand(self, *sizes):
+        """Broadcast to ``sizes`` (-1 keeps an axis): ``x.expand(3, -1)``."""
+        return movement.expand(self, sizes[0] if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes)
+
+    def flatten(self, start_axis=0, end_axis=-1, *, start_dim=None, end_dim=None):
+        """Merge axes ``start_axis`` to ``end_axis`` into one (all by default)."""
+        start = start_axis if start_dim is None else start_dim
+        return movement.flatten(self, start, end_axis if end_dim is None else end_dim)
+
+    def unflatten(self, axis, sizes):
+        """Split ``axis`` into axes of ``sizes``: ``x.unflatten(1, (2, 3))``."""
+        return movement.unflatten(self, axis, sizes)
+
+    def repeat(self, *sizes):
+        """PyTorch's ``repeat``: tile the tensor ``sizes[i]`` times along axis i (NumPy: ``tile``)."""
+        return movement.repeat(self, sizes[0] if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)) else sizes)
+
+    def tile(self, reps):
+        """NumPy's ``tile``: repeat the tensor ``reps[i]`` times along axis i (fewer reps: leading axes kept)."""
+        return movement.tile(self, reps)
+
+    def flip(self, axis=None, *, dims=None):
+        """Reverse the order along ``axis`` (an int, a tuple, None for all); PyTorch spells it ``dims``."""
+        return movement.flip(self, axis if dims is None else dims)
+
+    def roll(self, shifts, axis=None, *, dims=None):
+        """Shift entries by ``shifts`` along ``axis``, wrapping around."""
+        return movement.roll(self, shifts, axis if dims is None else dims)
+
+    def split(self, split_size_or_sections, axis=0, *, dim=None):
+        """PyTorch's ``split``: pieces of a given length (int) or of the listed lengths; a tuple."""
+        return movement.split(self, split_size_or_sections, axis if dim is None else dim)
+
+    def chunk(self, chunks, axis=0, *, dim=None):
+        """Split into ``chunks`` pieces of (almost) equal length (PyTorch's ``chunk``); a tuple."""
+        return movement.chunk(self, chunks, axis if dim is None else dim)
+
+    def tril(self, k=0, *, diagonal=None):
+        """The lower triangle of the last two axes (entries above diagonal ``k`` set to 0)."""
+        return movement.tril(self, k if diagonal is None else diagonal)
+
+    def triu(self, k=0, *, diagonal=None):
+        """The upper triangle of the last two axes (entries below diagonal ``k`` set to 0)."""
+        return movement.triu(self, k if diagonal is None else diagonal)
+
+    def swapaxes(self, axis1, axis2):
+        """Exchange two axes (PyTorch also: ``swapdims``, ``transpose(a, b)``)."""
+        return movement.swapaxes(self, axis1, axis2)
+
+    swapdims = swapaxes
+
+    def movedim(self, source, destination):
+        """Move axes ``source`` to ``destination`` (NumPy: ``moveaxis``)."""
+        return movement.movedim(self, source, destination)
+
+    moveaxis = movedim
+
+    # -- picking, scattering, products (composed in ops/composed.py) --------------------------------
+    def gather(self, axis=None, index=None, *, dim=None):
+        """PyTorch's ``gather``: ``out[i][j] = x[index[i][j]][j]`` for axis 0 (``x[i][index[i][j]]`` for axis 1).
+
+        >>> import autograd
+        >>> x = autograd.Tensor([[1.0, 2.0], [3.0, 4.0]])
+        >>> x.gather(1, autograd.Tensor([[1], [0]]))
+        Tensor([[2.],
+                [3.]])
+        """
+        return composed.gather(self, _axis("gather", axis, dim), index)
+
+    def take_along_axis(self, indices, axis):
+        """NumPy's ``take_along_axis`` (``gather`` with broadcasting)."""
+        return composed.take_along_axis(self, indices, axis)
+
+    def index_select(self, axis=None, index=None, *, dim=None):
+        """The entries at positions ``index`` (1-d) along ``axis``."""
+        return composed.index_select(self, _axis("index_select", axis, dim), index)
+
+    def scatter_add(self, axis=None, index=None, src=None, *, dim=None):
+        """PyTorch's ``scatter_add`` (returns a new tensor): ``src`` added at ``index`` along ``axis``."""
+        return composed.scatter_add(self, _axis("scatter_add", axis, dim), index, _as_tensor(src))
+
+    def index_add(self, axis=None, index=None, source=None, *, alpha=1, dim=None):
+        """``source`` slices added at positions ``index`` along ``axis`` (returns a new tensor)."""
+        return composed.index_add(self, _axis("index_add", axis, dim), index, _as_tensor(source), alpha)
+
+    def masked_fill(self, mask, value):
+        """``value`` where ``mask`` is True, the tensor's values elsewhere (gradient 0 where filled)."""
+        return composed.masked_fill(self, mask, value)
+
+    def matmul(self, other):
+        """``self @ other``."""
+        return self @ other
+
+    def dot(self, other):
+        """The dot product of two vectors."""
+        return composed.dot(self, _as_tensor(other))
+
+    def outer(self, other):
+        """out[i, j] = self[i] * other[j]."""
+        return composed.outer(self, _as_tensor(other))
 
 
 make_tensor = Tensor._make  # for the package's other modules: a Tensor around an array, no copy
@@ -516,6 +900,37 @@ def stack(tensors, axis=0):
 
 def _as_tensor(value):
     return value if isinstance(value, Tensor) else Tensor(value)
+
+
+# -- NumPy's axis/keepdims and PyTorch's dim/keepdim -----------------------------------------------
+def _axis(op, axis, dim, default=None):
+    """The axis the caller gave, as ``axis=`` (NumPy) or ``dim=`` (PyTorch), not both."""
+    if dim is not None:
+        if axis is not None:
+            raise TypeError(f"{op}: got both axis={axis!r} and dim={dim!r}; they are two names for one argument")
+        axis = dim
+    if isinstance(axis, list):
+        axis = tuple(axis)
+    return default if axis is None else axis
+
+
+def _keepdims(op, keepdims, keepdim):
+    """``keepdims`` (NumPy) or ``keepdim`` (PyTorch), not both."""
+    if keepdim is None:
+        return keepdims
+    if keepdims:
+        raise TypeError(f"{op}: got both keepdims and keepdim; they are two names for one argument")
+    return keepdim
+
+
+def _index_reduction(pick, op, x, axis, keepdims):
+    if x.size == 0:
+        raise ValueError(f"{op}: the tensor is empty (shape {x.shape}), so it has no {op[3:]}imum")
+    if axis is not None:
+        if isinstance(axis, tuple):
+            raise TypeError(f"{op}: axis must be one integer or None, got {axis}")
+        (axis,) = normalise_axis(axis, x.ndim, op) or (None,)
+    return Tensor._make(np.asarray(pick(x.data, axis=axis, keepdims=keepdims)))
 
 
 def _pair(a, b):

@@ -142,24 +142,27 @@ def tanh(x):
     return _tensor(x).tanh()
 
 
-def softmax(x, dim=-1):
-    """f(x)_i = e^(x_i) / sum_j e^(x_j) along ``dim``;  df_i/dx_j = f_i (1[i = j] - f_j).
+def softmax(x, dim=None, *, axis=None):
+    """f(x)_i = e^(x_i) / sum_j e^(x_j) along ``dim`` (or NumPy's ``axis``; default -1);
+    df_i/dx_j = f_i (1[i = j] - f_j).
 
     >>> import nn
     >>> nn.functional.softmax([1.0, 1.0])
     Tensor([0.5, 0.5])
+    >>> nn.functional.softmax([[0.0, 0.0]], axis=1)
+    Tensor([[0.5, 0.5]])
     """
-    return _tensor(x).softmax(axis=dim)
+    return _tensor(x).softmax(axis=axis, dim=dim)
 
 
-def log_softmax(x, dim=-1):
-    """f(x)_i = x_i - log sum_j e^(x_j) along ``dim``, stable for large inputs.
+def log_softmax(x, dim=None, *, axis=None):
+    """f(x)_i = x_i - log sum_j e^(x_j) along ``dim`` (or ``axis``; default -1), stable for large inputs.
 
     >>> import nn
     >>> nn.functional.log_softmax([0.0, 0.0])
     Tensor([-0.69314718, -0.69314718])
     """
-    return _tensor(x).log_softmax(axis=dim)
+    return _tensor(x).log_softmax(axis=axis, dim=dim)
 
 
 def step(x):

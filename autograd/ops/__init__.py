@@ -12,10 +12,14 @@ Files, from the bottom up (each imports only those above it):
 * ``op.py``: the base class :class:`Op` and how an op reads its inputs;
 * ``shape.py``: reshape, transpose, broadcast, cast, concatenate, stack;
 * ``scatter.py``: adding into zeros at an index (the adjoint of indexing);
-* ``arraylike.py``: the four helpers that let one backward rule run on arrays and Tensors;
-* ``elementwise.py``, ``reductions.py``, ``indexing.py``, ``linalg.py``: the rest.
+* ``arraylike.py``: the helpers that let one backward rule run on arrays and Tensors;
+* ``elementwise.py``, ``reductions.py``, ``indexing.py``, ``linalg.py``: the rest;
+* ``trig.py``, ``unary.py`` (more functions of one value, step functions, ``//`` and ``%``),
+  ``products.py`` (prod, cumsum, cumprod), ``einsum.py``: more primitives;
+* ``movement.py`` and ``composed.py``: ops composed from the primitives (no backward of their own).
 """
 
+from .einsum import Einsum
 from .elementwise import (
     Abs,
     Add,
@@ -38,9 +42,27 @@ from .elementwise import (
 from .indexing import GetItem
 from .linalg import Linear, MatMul
 from .op import Op
+from .products import Cumprod, Cumsum, Prod
 from .reductions import LogSoftmax, Max, Min, Softmax, Sum
 from .scatter import ScatterAdd
 from .shape import BroadcastTo, Cast, Concatenate, Reshape, Stack, Transpose
+from .trig import Arccos, Arccosh, Arcsin, Arcsinh, Arctan, Arctanh, Cos, Cosh, Sin, Sinh, Tan
+from .unary import (
+    Ceil,
+    Exp2,
+    Expm1,
+    Floor,
+    FloorDivide,
+    Log1p,
+    Log2,
+    Log10,
+    LogAddExp,
+    Remainder,
+    Round,
+    Sign,
+    Softplus,
+    Trunc,
+)
 
 __all__ = [
     "Op",
@@ -50,4 +72,8 @@ __all__ = [
     "Reshape", "Transpose", "BroadcastTo", "Cast", "Concatenate", "Stack",
     "GetItem", "ScatterAdd",
     "MatMul", "Linear",
+    "Sin", "Cos", "Tan", "Arcsin", "Arccos", "Arctan", "Sinh", "Cosh", "Arcsinh", "Arccosh", "Arctanh",
+    "Log1p", "Expm1", "Log2", "Log10", "Exp2", "Softplus", "LogAddExp",
+    "Sign", "Floor", "Ceil", "Round", "Trunc", "FloorDivide", "Remainder",
+    "Prod", "Cumsum", "Cumprod", "Einsum",
 ]  # fmt: skip

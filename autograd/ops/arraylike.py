@@ -4,7 +4,7 @@ Why they exist: a built-in op's backward rule is written once and runs two ways.
 ordinary ``backward()`` it gets plain arrays (fast: no Tensor, no graph); under
 ``create_graph=True`` it gets Tensors and records the gradient's own graph (double backward).
 Arithmetic, ``@``, ``.T``, ``.mT``, ``.sum``, ``.reshape``, indexing and comparisons are
-spelled the same on both; these five are not, so each picks the spelling of its argument
+spelled the same on both; these are not, so each picks the spelling of its argument
 (``op.is_tensor``).
 """
 
@@ -16,7 +16,7 @@ from .op import is_tensor
 from .scatter import ScatterAdd
 from .shape import BroadcastTo
 
-__all__ = ["exp", "log", "softmax", "broadcast_to", "scatter_add"]
+__all__ = ["exp", "log", "softmax", "broadcast_to", "scatter_add", "sin", "cos", "sinh", "cosh", "floor", "sigmoid"]
 
 
 def exp(x):
@@ -59,3 +59,28 @@ def scatter_add(grad, index, shape):
     if not is_tensor(grad):
         return ScatterAdd.scatter(grad, index, shape)
     return ScatterAdd.apply(grad, index=index, shape=shape)
+
+
+# -- functions that a few backward rules need, by name: a Tensor's method or NumPy's ufunc ------
+def _either(name, ufunc):
+    def call(x):
+        return getattr(x, name)() if is_tensor(x) else ufunc(x)
+
+    call.__name__ = name
+    call.__doc__ = f"{name}(x) of an array or a Tensor."
+    return call
+
+
+sin = _either("sin", np.sin)
+cos = _either("cos", np.cos)
+sinh = _either("sinh", np.sinh)
+cosh = _either("cosh", np.cosh)
+floor = _either("floor", np.floor)
+
+
+def sigmoid(x):
+    """1 / (1 + e^-x), without overflow."""
+    if is_tensor(x):
+        return x.sigmoid()
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)

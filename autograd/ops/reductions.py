@@ -17,7 +17,8 @@ def normalise_axis(axis, ndim, op):
     axes = axis if isinstance(axis, tuple) else (axis,)
     normalised = []
     for a in axes:
-        if not -ndim <= a < max(ndim, 1) or (ndim == 0 and a not in (0, -1)):
+        # a 0-d tensor accepts axis 0 and -1, as NumPy's and PyTorch's reductions do
+        if not -max(ndim, 1) <= a < max(ndim, 1):
             raise ValueError(f"{op}: axis {a} is out of range for a tensor with {ndim} dimensions")
         normalised.append(a % ndim if ndim else 0)
     if len(set(normalised)) != len(normalised):

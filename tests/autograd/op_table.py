@@ -334,7 +334,7 @@ CASES = [
     ),
     Case(
         "transpose",
-        lambda x, axes: x.transpose(*axes),
+        lambda x, axes: x.transpose(axes),  # a tuple permutes; two integers would swap (transpose_swap)
         lambda x, axes: x.transpose(axes),
         lambda x, axes: x.permute(*axes) if axes else x * 1.0,
         permuted(),

@@ -69,7 +69,7 @@ def test_reshape_transpose_axis_and_index_errors_are_clear():
     with pytest.raises(ValueError, match="axis 2 is out of range"):
         x.sum(axis=2)
     with pytest.raises(ValueError, match="not a permutation"):
-        x.transpose(0, 0)
+        x.transpose((0, 0))  # a tuple is a permutation (two integers would swap axis 0 with itself)
     with pytest.raises(IndexError, match=r"shape \(2, 3\)"):
         x[5]
     with pytest.raises(ValueError, match=r"concatenate along axis 0: shapes \(2, 3\), \(3,\)"):

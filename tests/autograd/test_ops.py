@@ -10,7 +10,9 @@ from hypothesis import strategies as st
 
 import autograd
 
-from .op_table import CASE_IDS, CASES, as_tensors
+from .op_table import as_tensors
+from .op_table_vocab import ALL_CASES as CASES
+from .op_table_vocab import ALL_IDS as CASE_IDS
 
 
 def _run(case, data, dtype=None):

@@ -8,7 +8,9 @@ from hypothesis import strategies as st
 from autograd import Tensor
 
 from ..oracle import torch
-from .op_table import CASE_IDS, CASES, as_tensors
+from .op_table import as_tensors
+from .op_table_vocab import ALL_CASES as CASES
+from .op_table_vocab import ALL_IDS as CASE_IDS
 from .random_graphs import Ours, Torch, has_near_ties, programs, run
 
 TOL = dict(rtol=1e-9, atol=1e-9)
