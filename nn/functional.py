@@ -1,4 +1,8 @@
-"""Activations and losses as functions of Tensors: what the modules of ``nn`` call.
+"""Activations, layers and losses as functions of Tensors: what the modules of ``nn`` call.
+
+Convolution, pooling, normalisation and embedding live in their own files (``conv.py``,
+``pooling.py``, ``normalization.py``, ``embedding.py``, on the windows of ``windows.py``)
+beside their layers; their functions are imported here so ``nn.functional`` has them all.
 
 Most are one line of Tensor operations, so their gradients (and second derivatives) come
 from the engine. Two are fused :class:`autograd.Function` s, for speed and for the exact
@@ -18,10 +22,16 @@ import numpy as np
 import autograd
 from autograd import Tensor
 from autograd.ops import Linear
+from autograd.ops.arraylike import exp as _exp
 from autograd.ops.arraylike import softmax as _softmax
 
 from . import checks
 from . import init as _init
+from .conv import conv1d, conv2d
+from .embedding import embedding
+from .normalization import batch_norm, layer_norm
+from .pooling import adaptive_avg_pool2d, avg_pool2d, interpolate, max_pool2d
+from .windows import fold, unfold
 
 __all__ = [
     "relu",
@@ -33,8 +43,23 @@ __all__ = [
     "softmax",
     "log_softmax",
     "step",
+    "gelu",
+    "silu",
+    "softplus",
+    "hardtanh",
     "linear",
     "dropout",
+    "conv1d",
+    "conv2d",
+    "unfold",
+    "fold",
+    "max_pool2d",
+    "avg_pool2d",
+    "adaptive_avg_pool2d",
+    "interpolate",
+    "batch_norm",
+    "layer_norm",
+    "embedding",
     "mse_loss",
     "l1_loss",
     "binary_cross_entropy",
@@ -176,6 +201,91 @@ def step(x):
     x = _tensor(x)
     dtype = x.dtype if x.dtype.kind == "f" else autograd.get_default_dtype()
     return Tensor((x.data > 0).astype(dtype))
+
+
+class Erf(autograd.Function):
+    """f(x) = erf x = (2 / sqrt(pi)) integral_0^x e^(-t^2) dt;  f'(x) = (2 / sqrt(pi)) e^(-x^2).
+
+    NOTE: NumPy has no erf, so forward applies ``math.erf`` (exact to the last bit) element
+    by element: correct, but slower than a ufunc.
+    """
+
+    backward_on_arrays = True
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return _erf(x.data).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * (2 / math.sqrt(math.pi)) * _exp(-(x * x))
+
+
+_erf = np.frompyfunc(math.erf, 1, 1)
+_SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
+
+
+def gelu(x, approximate="none"):
+    """f(x) = x Phi(x) = x (1 + erf(x / sqrt 2)) / 2, Phi the standard normal CDF;  f'(x) = Phi(x) + x phi(x).
+
+    ``approximate="tanh"``: f(x) = x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))) / 2, PyTorch's
+    approximation.
+
+    >>> import nn
+    >>> nn.functional.gelu([-1.0, 0.0, 1.0])
+    Tensor([-0.15865525,  0.        ,  0.84134475])
+    """
+    checks.one_of(approximate, ("none", "tanh"), "approximate", "gelu")
+    x = _tensor(x)
+    if approximate == "tanh":
+        return x * 0.5 * (1 + ((x + x * x * x * 0.044715) * _SQRT_2_OVER_PI).tanh())
+    return x * 0.5 * (1 + Erf.apply(x * (1 / math.sqrt(2))))
+
+
+def silu(x):
+    """f(x) = x sigmoid(x) (also called swish);  f'(x) = sigmoid(x) (1 + x (1 - sigmoid(x))).
+
+    >>> import nn
+    >>> nn.functional.silu([0.0, 1.0])
+    Tensor([0.        , 0.73105858])
+    """
+    x = _tensor(x)
+    return x * x.sigmoid()
+
+
+def softplus(x, beta=1.0, threshold=20.0):
+    """f(x) = log(1 + e^(beta x)) / beta, a smooth ReLU;  f'(x) = sigmoid(beta x).
+
+    NOTE: where beta x > ``threshold`` it returns x itself (gradient 1), as PyTorch does; the
+    exponential is taken of min(beta x, threshold), so large inputs do not overflow.
+
+    >>> import nn
+    >>> nn.functional.softplus([0.0, 100.0])
+    Tensor([  0.69314718, 100.        ])
+    """
+    x = _tensor(x)
+    scaled = x * beta
+    linear = scaled > threshold
+    safe = autograd.where(linear, 0.0, scaled)
+    return autograd.where(linear, x, (safe.exp() + 1).log() * (1 / beta))
+
+
+def hardtanh(x, min_val=-1.0, max_val=1.0):
+    """f(x) = min(max(x, min_val), max_val);  f'(x) = 1 if min_val < x < max_val else 0.
+
+    NOTE: at the bounds themselves the gradient is 0, as in PyTorch's hardtanh (its clamp
+    passes it; so does ``Tensor.clip``).
+
+    >>> import nn
+    >>> nn.functional.hardtanh([-2.0, 0.5, 2.0])
+    Tensor([-1. ,  0.5,  1. ])
+    """
+    if min_val > max_val:
+        raise ValueError(f"hardtanh: min_val ({min_val}) must not exceed max_val ({max_val})")
+    x = _tensor(x)
+    return autograd.where(x > min_val, autograd.where(x < max_val, x, max_val), min_val)
 
 
 # --------------------------------------------------------------------------- layers
@@ -368,9 +478,7 @@ def _class_target(input, target, ignore_index, where):
         hint = ""
         if labels.dtype.kind == "f" and labels.shape == expected:
             hint = " (they look like labels stored as floats: use target.astype(np.int64))"
-        raise TypeError(
-            f"{where}: the target must hold integer class indices, got dtype {labels.dtype}{hint}"
-        )
+        raise TypeError(f"{where}: the target must hold integer class indices, got dtype {labels.dtype}{hint}")
     if labels.shape != expected:
         raise ValueError(
             f"{where}: input of shape {input.shape} ({classes} classes on axis {axis}) needs a target of "
