@@ -46,11 +46,10 @@ def _pool_settings(x, kernel_size, stride, padding, dilation, where):
     stride = kernel if stride is None or stride == () else pair(stride, "stride", where)
     dilation = pair(dilation, "dilation", where)
     pads = pair(padding, "padding", where, minimum=0)
-    for pad, k, d in zip(pads, kernel, dilation):
-        if 2 * pad > d * (k - 1) + 1:
+    for pad, k in zip(pads, kernel):
+        if 2 * pad > k:  # PyTorch's rule: a window must never lie wholly in the padding
             raise ValueError(
-                f"{where}: padding must be at most half the (dilated) kernel size, got padding={pad} "
-                f"for kernel_size={k}, dilation={d}"
+                f"{where}: padding must be at most half the kernel size, got padding={pad} for kernel_size={k}"
             )
     padding = tuple((p, p) for p in pads)
     size = tuple(
@@ -74,7 +73,8 @@ class MaxPool(autograd.Function):
     windows collects all their gradients).
 
     NOTE: ties within a window share the gradient equally (each of the m tied maxima gets
-    1/m), as ``Tensor.max`` does; PyTorch sends it all to one of them. Backward recomputes
+    1/m), as ``Tensor.max`` does; PyTorch sends it all to one of them. A window wholly in the
+    padding (possible with dilation) gives -inf and passes no gradient. Backward recomputes
     the windows and the tie shares from the saved input and output (no indices are kept).
     """
 
