@@ -82,9 +82,16 @@ class MaxPool(autograd.Function):
 
     @staticmethod
     def forward(ctx, x, kernel, dilation, padding, stride):
-        cols = unfold_array(x.data, kernel, dilation, padding, stride, fill=-np.inf)
-        n, c = x.shape[:2]
-        out = np.max(cols.reshape(n, c, kernel[0] * kernel[1], -1), axis=2)
+        n, c, h, w = x.shape
+        # the common case (MaxPool2d(2) on an even image): the windows tile the image, and a
+        # reshape to (N, C, out_h, kh, out_w, kw) shows them without copying anything
+        tiled = stride == kernel and dilation == (1, 1) and not any(sum(p) for p in padding)
+        ctx.tiled = tiled and h % kernel[0] == 0 and w % kernel[1] == 0
+        if ctx.tiled:
+            out = _tiles(x.data, kernel).max(axis=(3, 5)).reshape(n, c, -1)
+        else:
+            cols = unfold_array(x.data, kernel, dilation, padding, stride, fill=-np.inf)
+            out = np.max(cols.reshape(n, c, kernel[0] * kernel[1], -1), axis=2)
         ctx.save_for_backward(x, out)
         ctx.settings = {"kernel": kernel, "dilation": dilation, "padding": padding, "stride": stride}
         return out
@@ -94,6 +101,12 @@ class MaxPool(autograd.Function):
         x, out = ctx.saved_tensors
         settings = ctx.settings
         n, c = x.shape[:2]
+        if ctx.tiled:  # the same rule on the tiles: share among each tile's maxima, no fold needed
+            tiles = _tiles(x, settings["kernel"])
+            out_h, out_w = tiles.shape[2], tiles.shape[4]
+            hits = (tiles == out.reshape(n, c, out_h, 1, out_w, 1)).astype(grad.dtype)
+            share = hits / hits.sum(axis=(3, 5), keepdims=True)
+            return (share * grad.reshape(n, c, out_h, 1, out_w, 1)).reshape(x.shape)
         k = settings["kernel"][0] * settings["kernel"][1]
         if hasattr(x, "grad_fn"):  # Tensors: the windows through the Function, so the graph records them
             windows = Unfold.apply(x, fill=-np.inf, **settings)
@@ -106,6 +119,12 @@ class MaxPool(autograd.Function):
         if hasattr(grad_cols, "grad_fn"):
             return Fold.apply(grad_cols, size=tuple(x.shape[2:]), **settings)
         return fold_array(grad_cols, x.shape[2:], **settings)
+
+
+def _tiles(x, kernel):
+    """An array or Tensor (N, C, H, W) as its kh x kw tiles: (N, C, H / kh, kh, W / kw, kw)."""
+    n, c, h, w = x.shape
+    return x.reshape(n, c, h // kernel[0], kernel[0], w // kernel[1], kernel[1])
 
 
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):

@@ -130,6 +130,17 @@ def test_pooling_gradcheck_and_gradgradcheck(k, s, p, seed):
         assert autograd.gradgradcheck(fn, [x])
 
 
+def test_max_pool_over_tiles_gradgradcheck_and_ties_as_the_general_path():
+    x = Tensor(np.random.default_rng(5).standard_normal((2, 2, 4, 6)), requires_grad=True)
+    assert autograd.gradcheck(lambda t: F.max_pool2d(t, 2) ** 2, [x])  # windows tile the image: no unfold
+    assert autograd.gradgradcheck(lambda t: F.max_pool2d(t, (2, 3)) ** 2, [x])
+    ties = Tensor(
+        np.array([[[[1.0, 1.0, 0.0], [0.0, 1.0, 2.0], [5.0, 5.0, 5.0], [5.0, 5.0, 5.0]]]]), requires_grad=True
+    )
+    F.max_pool2d(ties, (2, 3)).sum().backward()
+    np.testing.assert_allclose(ties.grad.data[0, 0], [[0, 0, 0], [0, 0, 1], [1 / 6] * 3, [1 / 6] * 3])
+
+
 def test_max_pool_ties_share_the_gradient_equally():
     x = Tensor(np.array([[[[1.0, 1.0], [0.0, 1.0]]]]), requires_grad=True)
     F.max_pool2d(x, 2).sum().backward()
