@@ -539,7 +539,7 @@ def _expand(values, axis):
 def _coefficients(labels, shape, axis, weight, ignore_index, smoothing, dtype):
     """The a[n, c] of l_n = sum_c a[n, c] (logsumexp(x_n) - x[n, c]), and the mean's divisor.
 
-    a[n, c] = (1 - eps) w[y_n] [c = y_n] + (eps / C) w[c] for a counted sample, 0 for an
+    a[n, c] = (1 - eps) w[y_n] 1(c = y_n) + (eps / C) w[c] for a counted sample, 0 for an
     ignored one (label ``ignore_index``); w = 1 without class weights. The divisor is
     sum_n w[y_n] over the counted samples (their number without weights), as in PyTorch.
     Computed from the labels alone, in forward and again in backward.
@@ -567,7 +567,7 @@ class CrossEntropy(autograd.Function):
     """L = reduce over samples of l_n = sum_c a[n, c] (logsumexp(x_n) - x[n, c]), from logits x and labels y.
 
     With a[n, c] = onehot(y_n) (no class weights, no label smoothing) l_n = -log softmax(x_n)_(y_n);
-    class weights w and label smoothing eps give a[n, c] = (1 - eps) w[y_n] [c = y_n] + (eps / C) w[c].
+    class weights w and label smoothing eps give a[n, c] = (1 - eps) w[y_n] 1(c = y_n) + (eps / C) w[c].
     dl_n/dx_n = (sum_c a[n, c]) softmax(x_n) - a[n, :], the lecture's ``dscores = p - onehot(y)``;
     the mean divides by sum_n w[y_n] (the number of counted samples without weights).
 
