@@ -116,7 +116,7 @@ def torch_cnn_step():
 def conv_arrays(seed=2):
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((64, 16, 28, 28), dtype=np.float32)
-    w = (rng.standard_normal((32, 16, 3, 3), dtype=np.float32) / np.float32(12.0))
+    w = rng.standard_normal((32, 16, 3, 3), dtype=np.float32) / np.float32(12.0)
     b = rng.standard_normal(32, dtype=np.float32)
     g = rng.standard_normal((64, 32, 28, 28), dtype=np.float32)
     return x, w, b, g
