@@ -9,6 +9,7 @@ backward sends each window's gradient to its maximum and folds the windows back.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -87,8 +88,8 @@ class MaxPool(autograd.Function):
         # reshape to (N, C, out_h, kh, out_w, kw) shows them without copying anything
         tiled = stride == kernel and dilation == (1, 1) and not any(sum(p) for p in padding)
         ctx.tiled = tiled and h % kernel[0] == 0 and w % kernel[1] == 0
-        if ctx.tiled:
-            out = _tiles(x.data, kernel).max(axis=(3, 5)).reshape(n, c, -1)
+        if ctx.tiled:  # the maximum of the kh * kw strided sub-images: cheaper than a 6-d reduction
+            out = functools.reduce(np.maximum, _taps(x.data, kernel)).reshape(n, c, -1)
         else:
             cols = unfold_array(x.data, kernel, dilation, padding, stride, fill=-np.inf)
             out = np.max(cols.reshape(n, c, kernel[0] * kernel[1], -1), axis=2)
@@ -101,6 +102,15 @@ class MaxPool(autograd.Function):
         x, out = ctx.saved_tensors
         settings = ctx.settings
         n, c = x.shape[:2]
+        if ctx.tiled and not hasattr(x, "grad_fn"):  # arrays: the rule below, one strided sub-image at a time
+            kernel = settings["kernel"]
+            out = out.reshape(n, c, x.shape[2] // kernel[0], x.shape[3] // kernel[1])
+            hits = [tap == out for tap in _taps(x, kernel)]
+            share = grad.reshape(out.shape) / sum(hits)
+            grad_x = np.empty(x.shape, dtype=grad.dtype)
+            for (i, j), hit in zip(np.ndindex(*kernel), hits):
+                grad_x[:, :, i :: kernel[0], j :: kernel[1]] = hit * share
+            return grad_x
         if ctx.tiled:  # the same rule on the tiles: share among each tile's maxima, no fold needed
             tiles = _tiles(x, settings["kernel"])
             out_h, out_w = tiles.shape[2], tiles.shape[4]
@@ -119,6 +129,11 @@ class MaxPool(autograd.Function):
         if hasattr(grad_cols, "grad_fn"):
             return Fold.apply(grad_cols, size=tuple(x.shape[2:]), **settings)
         return fold_array(grad_cols, x.shape[2:], **settings)
+
+
+def _taps(x, kernel):
+    """The kh * kw sub-images x[:, :, i::kh, j::kw] of an array whose windows tile it: tap (i, j) of every window."""
+    return [x[:, :, i :: kernel[0], j :: kernel[1]] for i, j in np.ndindex(*kernel)]
 
 
 def _tiles(x, kernel):
