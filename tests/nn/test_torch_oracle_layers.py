@@ -93,6 +93,7 @@ def conv1d_cases(draw):
     return shapes, draw(st.booleans()), settings, draw(st.integers(0, 2**31))
 
 
+@pytest.mark.filterwarnings("ignore:Using padding='same'")  # torch's note that it copies the input
 @given(conv1d_cases())
 def test_conv1d_values_and_gradients_equal_pytorch(case):
     (x_shape, w_shape), bias, settings, seed = case
