@@ -147,6 +147,18 @@ def test_unfold_and_fold_equal_pytorch(case):
     _compare(lambda t: F.fold(t, size, **settings), lambda t: TF.fold(t, size, **settings), [cols], seed)
 
 
+@pytest.mark.parametrize("width", [7, 16, 31])  # fold adds short rows one way and long rows another
+def test_unfold_and_fold_of_narrow_and_wide_images_equal_pytorch(width):
+    x = np.random.default_rng(width).standard_normal((2, 3, 5, width + 2))
+    settings = dict(kernel_size=(2, 3), dilation=(1, 1), padding=1, stride=(1, 1))
+    _compare(lambda t: F.unfold(t, **settings), lambda t: TF.unfold(t, **settings), [x])
+    cols = F.unfold(Tensor(x), **settings).data
+    size = x.shape[2:]
+    _compare(lambda t: F.fold(t, size, **settings), lambda t: TF.fold(t, size, **settings), [cols])
+    _compare(lambda a, w: F.conv2d(a, w, padding=1), lambda a, w: TF.conv2d(a, w, padding=1),
+             [x, np.random.default_rng(0).standard_normal((4, 3, 3, 3))])  # fmt: skip
+
+
 @given(
     st.tuples(st.integers(1, 2), st.integers(1, 3), st.integers(1, 9), st.integers(1, 9)),
     st.tuples(st.one_of(st.none(), st.integers(1, 6)), st.integers(1, 6)),
