@@ -62,6 +62,9 @@ def _single(value, name, where, minimum=1):
     return (checks.integer(values[0], name, where, minimum),)
 
 
+_THREADED = 4 * 65536  # multiply-adds from which OpenBLAS splits a product over threads
+
+
 def _conv2d(x, weight, bias, stride, padding, dilation, groups, where):
     """The convolution itself, on checked settings (see the module docstring for the math)."""
     x = x if isinstance(x, Tensor) else Tensor(np.asarray(x, dtype=weight.dtype))
@@ -88,17 +91,22 @@ def _conv2d(x, weight, bias, stride, padding, dilation, groups, where):
     padding = _resolve_padding(padding, kernel, dilation, stride, where)
     out_h = window_geometry(h, kh, dilation[0], padding[0], stride[0], where)
     out_w = window_geometry(w, kw, dilation[1], padding[1], stride[1], where)
-    cols = Unfold.apply(x, kernel=kernel, dilation=dilation, padding=padding, stride=stride)  # (N, C*kh*kw, L)
-    # One product per sample, not one (O, K) @ (K, N*L) for the batch: the per-sample products of
-    # a small network stay below OpenBLAS's threading threshold, and a threaded product on a
-    # busy two-core machine was measured 30x slower (its threads wait for each other).
-    if groups == 1:
-        out = weight.reshape(out_channels, group_in * kh * kw) @ cols  # (O, K) @ (N, K, L) -> (N, O, L)
+    per_group = group_in * kh * kw
+    settings = {"kernel": kernel, "dilation": dilation, "padding": padding, "stride": stride}
+    if groups == 1 and out_channels * per_group * out_h * out_w >= _THREADED:
+        # one product for the batch, (O, K) @ (K, N*L): BLAS would split each sample's product
+        # over threads anyway, and one split costs less waiting than N of them
+        cols = Unfold.apply(x, rows=True, **settings)
+        out = weight.reshape(out_channels, per_group) @ cols
+        out = out.reshape(out_channels, n, out_h, out_w).transpose(1, 0, 2, 3)
     else:
-        per_group = group_in * kh * kw
+        # one product per sample (and group), (O, K) @ (N, K, L): each small enough to stay on
+        # one thread, where a threaded product of a small network on a busy two-core machine
+        # was measured 30x slower (its threads wait for each other)
+        cols = Unfold.apply(x, **settings)  # (N, K, L)
         grouped = weight.reshape(groups, out_channels // groups, per_group)
         out = grouped @ cols.reshape(n, groups, per_group, out_h * out_w)  # (N, G, O/G, L)
-    out = out.reshape(n, out_channels, out_h, out_w)
+        out = out.reshape(n, out_channels, out_h, out_w)
     if bias is not None:
         out = out + bias.reshape(out_channels, 1, 1)
     return out.reshape(out.shape[1:]) if unbatched else out

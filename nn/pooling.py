@@ -94,7 +94,7 @@ class MaxPool(autograd.Function):
             cols = unfold_array(x.data, kernel, dilation, padding, stride, fill=-np.inf)
             out = np.max(cols.reshape(n, c, kernel[0] * kernel[1], -1), axis=2)
         ctx.save_for_backward(x, out)
-        ctx.settings = {"kernel": kernel, "dilation": dilation, "padding": padding, "stride": stride}
+        ctx.settings = {"kernel": kernel, "dilation": dilation, "padding": padding, "stride": stride, "rows": False}
         return out
 
     @staticmethod

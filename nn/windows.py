@@ -57,12 +57,13 @@ def window_geometry(size, kernel, dilation, padding, stride, where):
     return (padded - span) // stride + 1
 
 
-def _settings(kernel, dilation, padding, stride):
-    return {"kernel": kernel, "dilation": dilation, "padding": padding, "stride": stride}
+def _settings(kernel, dilation, padding, stride, rows):
+    return {"kernel": kernel, "dilation": dilation, "padding": padding, "stride": stride, "rows": rows}
 
 
-def unfold_array(x, kernel, dilation, padding, stride, fill=0.0):
-    """The columns (N, C*kh*kw, L) of a plain array x (N, C, H, W)."""
+def unfold_array(x, kernel, dilation, padding, stride, fill=0.0, rows=False):
+    """The columns (N, C*kh*kw, L) of a plain array x (N, C, H, W); with ``rows`` (C*kh*kw, N*L),
+    every sample's columns side by side, so that a convolution is one matrix product for the batch."""
     (kh, kw), (dh, dw), ((top, bottom), (left, right)), (sh, sw) = kernel, dilation, padding, stride
     n, c, h, w = x.shape
     if top or bottom or left or right:
@@ -73,20 +74,28 @@ def unfold_array(x, kernel, dilation, padding, stride, fill=0.0):
     # every span_h x span_w window (a view), keeping every stride-th window and dilation-th tap
     windows = sliding_window_view(x, span, axis=(2, 3))[:, :, ::sh, ::sw, ::dh, ::dw]
     out_h, out_w = windows.shape[2], windows.shape[3]
+    if rows:  # (N, C, oh, ow, kh, kw) -> (C, kh, kw, N, oh, ow)
+        cols = np.empty((c, kh, kw, n, out_h, out_w), dtype=x.dtype)
+        np.copyto(cols, windows.transpose(1, 4, 5, 0, 2, 3))
+        return cols.reshape(c * kh * kw, n * out_h * out_w)
     # (N, C, oh, ow, kh, kw) -> (N, C, kh, kw, oh, ow): the one copy of the whole operation
     cols = np.empty((n, c, kh, kw, out_h, out_w), dtype=x.dtype)
     np.copyto(cols, windows.transpose(0, 1, 4, 5, 2, 3))
     return cols.reshape(n, c * kh * kw, out_h * out_w)
 
 
-def fold_array(cols, size, kernel, dilation, padding, stride):
-    """The image (N, C, H, W) whose windows' sums are ``cols`` (N, C*kh*kw, L): unfold's adjoint."""
+def fold_array(cols, size, kernel, dilation, padding, stride, rows=False):
+    """The image (N, C, H, W) whose windows' sums are ``cols`` (N, C*kh*kw, L), or (C*kh*kw, N*L)
+    with ``rows``: unfold's adjoint."""
     (kh, kw), (dh, dw), ((top, bottom), (left, right)), (sh, sw) = kernel, dilation, padding, stride
     h, w = size
-    n = cols.shape[0]
-    c = cols.shape[1] // (kh * kw)
     out_h = (h + top + bottom - dh * (kh - 1) - 1) // sh + 1
     out_w = (w + left + right - dw * (kw - 1) - 1) // sw + 1
+    if rows:  # a view as (N, C*kh*kw, L)
+        c, n = cols.shape[0] // (kh * kw), cols.shape[1] // (out_h * out_w)
+        cols = cols.reshape(c * kh * kw, n, out_h * out_w).transpose(1, 0, 2)
+    else:
+        n, c = cols.shape[0], cols.shape[1] // (kh * kw)
     if out_w < 16:  # short rows: add with the samples and channels innermost, in long runs
         taps = cols.reshape(n * c, kh, kw, out_h, out_w).transpose(1, 2, 3, 4, 0)
         padded = np.zeros((h + top + bottom, w + left + right, n * c), dtype=cols.dtype)
@@ -123,10 +132,10 @@ class Unfold(autograd.Function):
     backward_on_arrays = True  # backward is fold: on arrays directly, on Tensors as a Function
 
     @staticmethod
-    def forward(ctx, x, kernel, dilation, padding, stride, fill=0.0):
+    def forward(ctx, x, kernel, dilation, padding, stride, fill=0.0, rows=False):
         ctx.size = x.shape[2:]
-        ctx.settings = _settings(kernel, dilation, padding, stride)
-        return unfold_array(x.data, kernel, dilation, padding, stride, fill)
+        ctx.settings = _settings(kernel, dilation, padding, stride, rows)
+        return unfold_array(x.data, kernel, dilation, padding, stride, fill, rows)
 
     @staticmethod
     def backward(ctx, grad):
@@ -144,9 +153,9 @@ class Fold(autograd.Function):
     backward_on_arrays = True
 
     @staticmethod
-    def forward(ctx, cols, size, kernel, dilation, padding, stride):
-        ctx.settings = _settings(kernel, dilation, padding, stride)
-        return fold_array(cols.data, size, kernel, dilation, padding, stride)
+    def forward(ctx, cols, size, kernel, dilation, padding, stride, rows=False):
+        ctx.settings = _settings(kernel, dilation, padding, stride, rows)
+        return fold_array(cols.data, size, kernel, dilation, padding, stride, rows)
 
     @staticmethod
     def backward(ctx, grad):

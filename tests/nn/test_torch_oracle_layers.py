@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import autograd
 import nn
 import nn.functional as F
 from autograd import Tensor
@@ -410,3 +411,28 @@ def test_conv_default_initialisation_has_pytorchs_bounds():
     bound = 1 / np.sqrt(3 * 3 * 5)  # fan_in = in / groups * kh * kw
     assert np.abs(layer.weight.data).max() <= bound and np.abs(layer.bias.data).max() <= bound
     assert np.abs(layer.weight.data).max() > 0.8 * bound  # drawn from the whole range, not a smaller one
+
+
+@pytest.mark.parametrize("stride, dilation", [(1, 1), (2, 2)])
+def test_conv2d_as_one_product_for_the_batch_equals_pytorch_to_second_order(stride, dilation):
+    """Large enough (out * in * kh * kw * positions >= 2^18) to take one matrix product for the
+    whole batch instead of one per sample: values, gradients and second derivatives."""
+    rng = np.random.default_rng(10)
+    side = 34 if stride == 1 else 66
+    x, w, b = rng.standard_normal((2, 4, side, side - 1)), rng.standard_normal((16, 4, 3, 3)), rng.standard_normal(16)
+    settings = dict(stride=stride, padding=1, dilation=dilation)
+    if stride == 1:
+        _compare(lambda *t: F.conv2d(*t, **settings), lambda *t: TF.conv2d(*t, **settings), [x, w, b])
+    ours = [Tensor(a, requires_grad=True) for a in (x, w, b)]
+    theirs = [torch.tensor(a, requires_grad=True) for a in (x, w, b)]
+    out, expected = F.conv2d(*ours, **settings), TF.conv2d(*theirs, **settings)
+    assert 16 * 4 * 3 * 3 * out.shape[2] * out.shape[3] >= 2**18
+    upstream = rng.standard_normal(out.shape)
+    grads = autograd.grad(out, ours[:2], Tensor(upstream), create_graph=True)
+    torch_grads = torch.autograd.grad(expected, theirs[:2], torch.from_numpy(upstream), create_graph=True)
+    for mine, reference in zip(grads, torch_grads):
+        np.testing.assert_allclose(mine.data, reference.detach().numpy(), **TOL)
+    (sum((g * g).sum() for g in grads)).backward()
+    sum((g * g).sum() for g in torch_grads).backward()
+    for mine, reference in zip(ours[:2], theirs[:2]):
+        np.testing.assert_allclose(mine.grad.data, reference.grad.numpy(), **TOL)
