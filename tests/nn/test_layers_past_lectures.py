@@ -159,6 +159,19 @@ def test_unfold_and_fold_are_adjoint_and_each_others_backward():
     assert type(F.unfold(t, **settings).grad_fn).__name__ == "Node"
     assert F.unfold(t, **settings).grad_fn.name == "Unfold"
     assert autograd.gradgradcheck(lambda a: F.unfold(a, **settings) ** 2, [Tensor(x[:1, :1], requires_grad=True)])
+    small = Tensor(c[:1, :6], requires_grad=True)  # one channel's columns
+    assert autograd.gradcheck(lambda t: F.fold(t, (5, 4), **settings) ** 2, [small])
+    assert autograd.gradgradcheck(lambda t: F.fold(t, (5, 4), **settings) ** 2, [small])
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_weighted_smoothed_cross_entropy_gradgradcheck(reduction):
+    rng = np.random.default_rng(6)
+    x = Tensor(rng.standard_normal((4, 3)), requires_grad=True)
+    target, weight = np.array([0, 2, -100, 1]), np.array([0.5, 2.0, 1.5])
+    fn = lambda t: F.cross_entropy(t, target, reduction, weight=weight, label_smoothing=0.2)  # noqa: E731
+    assert autograd.gradcheck(fn, [x]) and autograd.gradgradcheck(fn, [x])
+    assert F.cross_entropy(x.data.astype(np.float32), target, weight=weight, label_smoothing=0.2).dtype == np.float32
 
 
 @given(st.sampled_from([(4, 3), (3, 3, 2), (2, 3, 2, 2)]), st.integers(0, 2**31))
