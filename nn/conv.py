@@ -226,7 +226,7 @@ class _ConvNd(Module):
     def extra_repr(self):
         text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
         if self.padding != (0,) * self.dims:
-            text += f", padding={self.padding!r}"
+            text += f", padding={self.padding}"  # unquoted, as PyTorch prints it: padding=same
         if self.dilation != (1,) * self.dims:
             text += f", dilation={self.dilation}"
         if self.groups != 1:
@@ -247,7 +247,7 @@ class Conv2d(_ConvNd):
     >>> import numpy as np, autograd, nn
     >>> layer = nn.Conv2d(1, 4, kernel_size=3, padding="same")
     >>> layer
-    Conv2d(1, 4, kernel_size=(3, 3), stride=(1, 1), padding='same')
+    Conv2d(1, 4, kernel_size=(3, 3), stride=(1, 1), padding=same)
     >>> layer.weight.shape, layer(autograd.Tensor(np.zeros((2, 1, 8, 8)))).shape
     ((4, 1, 3, 3), (2, 4, 8, 8))
     """

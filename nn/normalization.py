@@ -90,7 +90,8 @@ class _BatchNorm(Module):
 
     ranks = (2, 3)
 
-    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, dtype=None):
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True, track_running_stats=True, dtype=None, *,
+                 bias=True):  # fmt: skip
         super().__init__()
         where = type(self).__name__
         self.num_features = checks.integer(num_features, "num_features", where)
@@ -98,12 +99,10 @@ class _BatchNorm(Module):
         self.momentum = None if momentum is None else checks.number(momentum, "momentum", where, minimum=0)
         self.affine, self.track_running_stats = bool(affine), bool(track_running_stats)
         dtype = checks.float_dtype(dtype, where)
-        if self.affine:
-            self.weight = Parameter(np.ones(self.num_features, dtype=dtype))
-            self.bias = Parameter(np.zeros(self.num_features, dtype=dtype))
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        weight = Parameter(np.ones(self.num_features, dtype=dtype)) if self.affine else None
+        self.register_parameter("weight", weight)
+        with_bias = self.affine and bias  # PyTorch's keyword: an affine map without the shift
+        self.register_parameter("bias", Parameter(np.zeros(self.num_features, dtype=dtype)) if with_bias else None)
         if self.track_running_stats:
             self.register_buffer("running_mean", np.zeros(self.num_features, dtype=dtype))
             self.register_buffer("running_var", np.ones(self.num_features, dtype=dtype))
@@ -122,8 +121,9 @@ class _BatchNorm(Module):
     def reset_parameters(self):
         """Reset the running statistics, the weight to 1 and the bias to 0."""
         self.reset_running_stats()
-        if self.affine:
+        if self.weight is not None:
             init.ones_(self.weight)
+        if self.bias is not None:
             init.zeros_(self.bias)
 
     def forward(self, x):
@@ -151,7 +151,7 @@ class _BatchNorm(Module):
     def extra_repr(self):
         return (
             f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
-            f"track_running_stats={self.track_running_stats}"
+            f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}"
         )
 
 
@@ -167,7 +167,7 @@ class BatchNorm1d(_BatchNorm):
     >>> import autograd, nn
     >>> layer = nn.BatchNorm1d(2)
     >>> layer
-    BatchNorm1d(2, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)
+    BatchNorm1d(2, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)
     >>> out = layer(autograd.Tensor([[1.0, 10.0], [3.0, 30.0]]))
     >>> out.data.round(3), layer.running_mean.data
     (array([[-1., -1.],
@@ -239,7 +239,7 @@ class LayerNorm(Module):
     >>> import autograd, nn
     >>> layer = nn.LayerNorm(3)
     >>> layer
-    LayerNorm((3,), eps=1e-05, elementwise_affine=True)
+    LayerNorm((3,), eps=1e-05, elementwise_affine=True, bias=True)
     >>> layer(autograd.Tensor([[1.0, 2.0, 3.0]])).data.round(4)
     array([[-1.2247,  0.    ,  1.2247]])
     """
@@ -260,4 +260,7 @@ class LayerNorm(Module):
         return _layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps, "LayerNorm")
 
     def extra_repr(self):
-        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
+        return (
+            f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, "
+            f"bias={self.bias is not None}"
+        )

@@ -314,15 +314,16 @@ def test_loss_modules_with_weight_and_smoothing_equal_pytorch():
         ("BatchNorm2d", (2, 3, 4, 4), {"momentum": None, "affine": False}),
         ("BatchNorm2d", (3, 3, 2, 2), {"eps": 1e-3}),
         ("BatchNorm2d", (3, 3, 2, 2), {"track_running_stats": False}),
+        ("BatchNorm1d", (5, 3), {"bias": False}),
     ],
 )
 def test_batch_norm_running_statistics_and_eval_equal_pytorch(name, shape, options):
     ours, theirs = getattr(nn, name)(3, **options), getattr(torch.nn, name)(3, **options)
     rng = np.random.default_rng(8)
-    if ours.affine:  # train the affine parameters a little, so eval uses non-trivial ones
-        w, b = rng.standard_normal(3), rng.standard_normal(3)
-        ours.load_state_dict({**ours.state_dict(), "weight": w, "bias": b})
-        theirs.weight.data[:], theirs.bias.data[:] = torch.from_numpy(w), torch.from_numpy(b)
+    if ours.affine:  # give the affine parameters other values, so eval uses non-trivial ones
+        values = {name: rng.standard_normal(3) for name, _ in ours.named_parameters()}
+        ours.load_state_dict({**ours.state_dict(), **values})
+        theirs.load_state_dict({**theirs.state_dict(), **{k: torch.from_numpy(v) for k, v in values.items()}})
     for step in range(5):  # several train steps: the running statistics must follow alike
         x = rng.standard_normal(shape) * (step + 1) + step
         _compare(ours, theirs, [x], seed=step)
@@ -342,6 +343,8 @@ def _layer_pairs():
         "BatchNorm1d": (lambda m: m.BatchNorm1d(4), (5, 4)),
         "BatchNorm2d": (lambda m: m.BatchNorm2d(3), (2, 3, 4, 4)),
         "LayerNorm": (lambda m: m.LayerNorm((3, 4)), (2, 3, 4)),
+        "LayerNorm_no_bias": (lambda m: m.LayerNorm(4, bias=False), (2, 3, 4)),
+        "BatchNorm1d_no_affine": (lambda m: m.BatchNorm1d(3, affine=False, momentum=None), (4, 3, 2)),
         "Embedding": (lambda m: m.Embedding(7, 3, padding_idx=2), None),
         "MaxPool2d": (lambda m: m.MaxPool2d(3, stride=2, padding=1), (2, 3, 7, 7)),
         "AvgPool2d": (lambda m: m.AvgPool2d(2, stride=1, padding=1), (2, 3, 5, 4)),
@@ -373,6 +376,7 @@ LAYERS = _layer_pairs()
 def test_state_dicts_move_both_ways_and_give_the_same_output(name):
     make, shape = LAYERS[name]
     ours, theirs = make(nn), make(torch.nn)
+    assert repr(ours) == repr(theirs)
     rng = np.random.default_rng(9)
     state = ours.state_dict()
     assert list(state) == list(theirs.state_dict())  # the same keys, in the same order
