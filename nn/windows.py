@@ -91,27 +91,34 @@ def fold_array(cols, size, kernel, dilation, padding, stride, rows=False):
     h, w = size
     out_h = (h + top + bottom - dh * (kh - 1) - 1) // sh + 1
     out_w = (w + left + right - dw * (kw - 1) - 1) // sw + 1
-    if rows:  # a view as (N, C*kh*kw, L)
+    if rows:  # (C*kh*kw, N*L): add into a (C, N, H, W) image, every tap's block contiguous
         c, n = cols.shape[0] // (kh * kw), cols.shape[1] // (out_h * out_w)
-        cols = cols.reshape(c * kh * kw, n, out_h * out_w).transpose(1, 0, 2)
-    else:
-        n, c = cols.shape[0], cols.shape[1] // (kh * kw)
+        taps = cols.reshape(c, kh, kw, n, out_h, out_w)
+        padded = np.zeros((c, n, h + top + bottom, w + left + right), dtype=cols.dtype)
+        for i in range(kh):
+            band = slice(i * dh, i * dh + sh * (out_h - 1) + 1, sh)
+            for j in range(kw):
+                padded[:, :, band, j * dw : j * dw + sw * (out_w - 1) + 1 : sw] += taps[:, i, j]
+        image = np.empty((n, c, h, w), dtype=cols.dtype)
+        np.copyto(image, padded[:, :, top : top + h, left : left + w].transpose(1, 0, 2, 3))
+        return image
+    n, c = cols.shape[0], cols.shape[1] // (kh * kw)
     if out_w < 16:  # short rows: add with the samples and channels innermost, in long runs
         taps = cols.reshape(n * c, kh, kw, out_h, out_w).transpose(1, 2, 3, 4, 0)
         padded = np.zeros((h + top + bottom, w + left + right, n * c), dtype=cols.dtype)
         for i in range(kh):
-            rows = slice(i * dh, i * dh + sh * (out_h - 1) + 1, sh)
+            band = slice(i * dh, i * dh + sh * (out_h - 1) + 1, sh)
             for j in range(kw):
-                padded[rows, j * dw : j * dw + sw * (out_w - 1) + 1 : sw] += taps[i, j]
+                padded[band, j * dw : j * dw + sw * (out_w - 1) + 1 : sw] += taps[i, j]
         image = np.empty((n * c, h, w), dtype=cols.dtype)
         np.copyto(image, padded[top : top + h, left : left + w].transpose(2, 0, 1))
         return image.reshape(n, c, h, w)
     cols = cols.reshape(n, c, kh, kw, out_h, out_w)
     padded = np.zeros((n, c, h + top + bottom, w + left + right), dtype=cols.dtype)
     for i in range(kh):  # one strided slice-add per kernel tap: kh * kw NumPy calls in all
-        rows = slice(i * dh, i * dh + sh * (out_h - 1) + 1, sh)
+        band = slice(i * dh, i * dh + sh * (out_h - 1) + 1, sh)
         for j in range(kw):
-            padded[:, :, rows, j * dw : j * dw + sw * (out_w - 1) + 1 : sw] += cols[:, :, i, j]
+            padded[:, :, band, j * dw : j * dw + sw * (out_w - 1) + 1 : sw] += cols[:, :, i, j]
     if top or bottom or left or right:
         return padded[:, :, top : top + h, left : left + w].copy()
     return padded

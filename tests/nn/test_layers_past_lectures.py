@@ -388,3 +388,16 @@ def test_a_small_cnn_learns_the_digits_a_little():
         optimiser.step()
         losses.append(loss.item())
     assert losses[-1] < 0.5 * losses[0]
+
+
+@pytest.mark.parametrize("width", [5, 20])
+def test_unfold_and_fold_in_the_batch_product_layout_equal_the_per_sample_layout(width):
+    from nn.windows import fold_array, unfold_array
+
+    x = np.random.default_rng(width).standard_normal((3, 2, 6, width))
+    settings = dict(kernel=(2, 3), dilation=(2, 1), padding=((1, 0), (1, 1)), stride=(1, 2))
+    per_sample = unfold_array(x, **settings)  # (N, K, L)
+    batch = unfold_array(x, rows=True, **settings)  # (K, N*L)
+    np.testing.assert_array_equal(batch, per_sample.transpose(1, 0, 2).reshape(batch.shape))
+    np.testing.assert_allclose(fold_array(batch, (6, width), rows=True, **settings),
+                               fold_array(per_sample, (6, width), **settings), atol=1e-12)  # fmt: skip
