@@ -13,12 +13,30 @@ them; :mod:`nn.utils` clips gradients; :mod:`nn.data` provides the lectures' dat
 """
 
 from . import data, functional, init, optim, utils
-from .activations import ELU, LeakyReLU, LogSoftmax, PReLU, ReLU, Sigmoid, Softmax, Step, Tanh
+from .activations import (
+    ELU,
+    GELU,
+    Hardtanh,
+    LeakyReLU,
+    LogSoftmax,
+    PReLU,
+    ReLU,
+    Sigmoid,
+    SiLU,
+    Softmax,
+    Softplus,
+    Step,
+    Tanh,
+)
+from .conv import Conv1d, Conv2d
 from .data import DataLoader, load_digits, load_iris, make_moons, make_spiral, train_val_test_split
-from .layers import Dropout, Flatten, Identity, Linear, Maxout
+from .embedding import Embedding
+from .layers import Dropout, Flatten, Identity, Linear, Maxout, Unflatten
 from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
 from .module import Module, ModuleList, Parameter, Sequential
 from .neighbors import KNeighborsClassifier
+from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
+from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d, Upsample
 from .scalar_nets import Neuron, ScalarLayer, ScalarMLP, ScalarModule
 from .serialization import load, save
 
@@ -30,8 +48,19 @@ __all__ = [
     "Linear",
     "Identity",
     "Flatten",
+    "Unflatten",
     "Dropout",
     "Maxout",
+    "Conv1d",
+    "Conv2d",
+    "MaxPool2d",
+    "AvgPool2d",
+    "AdaptiveAvgPool2d",
+    "Upsample",
+    "BatchNorm1d",
+    "BatchNorm2d",
+    "LayerNorm",
+    "Embedding",
     "ReLU",
     "LeakyReLU",
     "PReLU",
@@ -41,6 +70,10 @@ __all__ = [
     "Softmax",
     "LogSoftmax",
     "Step",
+    "GELU",
+    "SiLU",
+    "Softplus",
+    "Hardtanh",
     "MSELoss",
     "L1Loss",
     "BCELoss",

@@ -8,7 +8,21 @@ from . import checks
 from . import functional as F
 from .module import Module, Parameter
 
-__all__ = ["ReLU", "LeakyReLU", "PReLU", "ELU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "Step"]
+__all__ = [
+    "ReLU",
+    "LeakyReLU",
+    "PReLU",
+    "ELU",
+    "Sigmoid",
+    "Tanh",
+    "Softmax",
+    "LogSoftmax",
+    "Step",
+    "GELU",
+    "SiLU",
+    "Softplus",
+    "Hardtanh",
+]
 
 
 class ReLU(Module):
@@ -163,3 +177,84 @@ class Step(Module):
 
     def forward(self, x):
         return F.step(x)
+
+
+class GELU(Module):
+    """f(x) = x Phi(x), Phi the standard normal CDF (``approximate="tanh"``: PyTorch's tanh formula).
+
+    See :func:`nn.functional.gelu`.
+
+    >>> import nn
+    >>> nn.GELU(approximate="tanh")
+    GELU(approximate='tanh')
+    >>> nn.GELU()([1.0])
+    Tensor([0.84134475])
+    """
+
+    def __init__(self, approximate="none"):
+        super().__init__()
+        self.approximate = checks.one_of(approximate, ("none", "tanh"), "approximate", "GELU")
+
+    def forward(self, x):
+        return F.gelu(x, self.approximate)
+
+    def extra_repr(self):
+        return f"approximate={self.approximate!r}"
+
+
+class SiLU(Module):
+    """f(x) = x sigmoid(x);  f'(x) = sigmoid(x) (1 + x (1 - sigmoid(x))). See :func:`nn.functional.silu`.
+
+    >>> import nn
+    >>> nn.SiLU()([0.0, 1.0])
+    Tensor([0.        , 0.73105858])
+    """
+
+    def forward(self, x):
+        return F.silu(x)
+
+
+class Softplus(Module):
+    """f(x) = log(1 + e^(beta x)) / beta, linear where beta x > threshold. See :func:`nn.functional.softplus`.
+
+    >>> import nn
+    >>> nn.Softplus(beta=2.0)
+    Softplus(beta=2.0, threshold=20.0)
+    >>> nn.Softplus()([0.0])
+    Tensor([0.69314718])
+    """
+
+    def __init__(self, beta=1.0, threshold=20.0):
+        super().__init__()
+        self.beta = checks.number(beta, "beta", "Softplus")
+        if self.beta == 0:
+            raise ValueError("Softplus: beta must be non-zero, got 0")
+        self.threshold = checks.number(threshold, "threshold", "Softplus")
+
+    def forward(self, x):
+        return F.softplus(x, self.beta, self.threshold)
+
+    def extra_repr(self):
+        return f"beta={self.beta}, threshold={self.threshold}"
+
+
+class Hardtanh(Module):
+    """f(x) = min(max(x, min_val), max_val), gradient 1 strictly inside. See :func:`nn.functional.hardtanh`.
+
+    >>> import nn
+    >>> nn.Hardtanh(-2.0, 2.0)([-3.0, 1.0, 3.0])
+    Tensor([-2.,  1.,  2.])
+    """
+
+    def __init__(self, min_val=-1.0, max_val=1.0):
+        super().__init__()
+        self.min_val = checks.number(min_val, "min_val", "Hardtanh")
+        self.max_val = checks.number(max_val, "max_val", "Hardtanh")
+        if self.min_val > self.max_val:
+            raise ValueError(f"Hardtanh: min_val ({min_val}) must not exceed max_val ({max_val})")
+
+    def forward(self, x):
+        return F.hardtanh(x, self.min_val, self.max_val)
+
+    def extra_repr(self):
+        return f"min_val={self.min_val}, max_val={self.max_val}"

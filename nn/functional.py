@@ -1,4 +1,8 @@
-"""Activations and losses as functions of Tensors: what the modules of ``nn`` call.
+"""Activations, layers and losses as functions of Tensors: what the modules of ``nn`` call.
+
+Convolution, pooling, normalisation and embedding live in their own files (``conv.py``,
+``pooling.py``, ``normalization.py``, ``embedding.py``, on the windows of ``windows.py``)
+beside their layers; their functions are imported here so ``nn.functional`` has them all.
 
 Most are one line of Tensor operations, so their gradients (and second derivatives) come
 from the engine. Two are fused :class:`autograd.Function` s, for speed and for the exact
@@ -18,10 +22,16 @@ import numpy as np
 import autograd
 from autograd import Tensor
 from autograd.ops import Linear
+from autograd.ops.arraylike import exp as _exp
 from autograd.ops.arraylike import softmax as _softmax
 
 from . import checks
 from . import init as _init
+from .conv import conv1d, conv2d
+from .embedding import embedding
+from .normalization import batch_norm, layer_norm
+from .pooling import adaptive_avg_pool2d, avg_pool2d, interpolate, max_pool2d
+from .windows import fold, unfold
 
 __all__ = [
     "relu",
@@ -33,8 +43,23 @@ __all__ = [
     "softmax",
     "log_softmax",
     "step",
+    "gelu",
+    "silu",
+    "softplus",
+    "hardtanh",
     "linear",
     "dropout",
+    "conv1d",
+    "conv2d",
+    "unfold",
+    "fold",
+    "max_pool2d",
+    "avg_pool2d",
+    "adaptive_avg_pool2d",
+    "interpolate",
+    "batch_norm",
+    "layer_norm",
+    "embedding",
     "mse_loss",
     "l1_loss",
     "binary_cross_entropy",
@@ -179,6 +204,91 @@ def step(x):
     x = _tensor(x)
     dtype = x.dtype if x.dtype.kind == "f" else autograd.get_default_dtype()
     return Tensor((x.data > 0).astype(dtype))
+
+
+class Erf(autograd.Function):
+    """f(x) = erf x = (2 / sqrt(pi)) integral_0^x e^(-t^2) dt;  f'(x) = (2 / sqrt(pi)) e^(-x^2).
+
+    NOTE: NumPy has no erf, so forward applies ``math.erf`` (exact to the last bit) element
+    by element: correct, but slower than a ufunc.
+    """
+
+    backward_on_arrays = True
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return _erf(x.data).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * (2 / math.sqrt(math.pi)) * _exp(-(x * x))
+
+
+_erf = np.frompyfunc(math.erf, 1, 1)
+_SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
+
+
+def gelu(x, approximate="none"):
+    """f(x) = x Phi(x) = x (1 + erf(x / sqrt 2)) / 2, Phi the standard normal CDF;  f'(x) = Phi(x) + x phi(x).
+
+    ``approximate="tanh"``: f(x) = x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))) / 2, PyTorch's
+    approximation.
+
+    >>> import nn
+    >>> nn.functional.gelu([-1.0, 0.0, 1.0])
+    Tensor([-0.15865525,  0.        ,  0.84134475])
+    """
+    checks.one_of(approximate, ("none", "tanh"), "approximate", "gelu")
+    x = _tensor(x)
+    if approximate == "tanh":
+        return x * 0.5 * (1 + ((x + x * x * x * 0.044715) * _SQRT_2_OVER_PI).tanh())
+    return x * 0.5 * (1 + Erf.apply(x * (1 / math.sqrt(2))))
+
+
+def silu(x):
+    """f(x) = x sigmoid(x) (also called swish);  f'(x) = sigmoid(x) (1 + x (1 - sigmoid(x))).
+
+    >>> import nn
+    >>> nn.functional.silu([0.0, 1.0])
+    Tensor([0.        , 0.73105858])
+    """
+    x = _tensor(x)
+    return x * x.sigmoid()
+
+
+def softplus(x, beta=1.0, threshold=20.0):
+    """f(x) = log(1 + e^(beta x)) / beta, a smooth ReLU;  f'(x) = sigmoid(beta x).
+
+    NOTE: where beta x > ``threshold`` it returns x itself (gradient 1), as PyTorch does; the
+    exponential is taken of min(beta x, threshold), so large inputs do not overflow.
+
+    >>> import nn
+    >>> nn.functional.softplus([0.0, 100.0])
+    Tensor([  0.69314718, 100.        ])
+    """
+    x = _tensor(x)
+    scaled = x * beta
+    linear = scaled > threshold
+    safe = autograd.where(linear, 0.0, scaled)
+    return autograd.where(linear, x, (safe.exp() + 1).log() * (1 / beta))
+
+
+def hardtanh(x, min_val=-1.0, max_val=1.0):
+    """f(x) = min(max(x, min_val), max_val);  f'(x) = 1 if min_val < x < max_val else 0.
+
+    NOTE: at the bounds themselves the gradient is 0, as in PyTorch's hardtanh (its clamp
+    passes it; so does ``Tensor.clip``).
+
+    >>> import nn
+    >>> nn.functional.hardtanh([-2.0, 0.5, 2.0])
+    Tensor([-1. ,  0.5,  1. ])
+    """
+    if min_val > max_val:
+        raise ValueError(f"hardtanh: min_val ({min_val}) must not exceed max_val ({max_val})")
+    x = _tensor(x)
+    return autograd.where(x > min_val, autograd.where(x < max_val, x, max_val), min_val)
 
 
 # --------------------------------------------------------------------------- layers
@@ -371,9 +481,7 @@ def _class_target(input, target, ignore_index, where):
         hint = ""
         if labels.dtype.kind == "f" and labels.shape == expected:
             hint = " (they look like labels stored as floats: use target.astype(np.int64))"
-        raise TypeError(
-            f"{where}: the target must hold integer class indices, got dtype {labels.dtype}{hint}"
-        )
+        raise TypeError(f"{where}: the target must hold integer class indices, got dtype {labels.dtype}{hint}")
     if labels.shape != expected:
         raise ValueError(
             f"{where}: input of shape {input.shape} ({classes} classes on axis {axis}) needs a target of "
@@ -405,71 +513,123 @@ def _pick_index(labels, axis):
     return (grids[0], labels) + tuple(grids[1:])
 
 
-def _loss_scale(grad, valid, count, reduction, axis):
-    """dL/d(per-sample loss): what each sample's loss gets from the reduced loss's gradient.
+def _class_weights(weight, input, where):
+    """The class ``weight`` (C,) as an array in the input's dtype (a constant: no gradient), or None."""
+    if weight is None:
+        return None
+    array = np.asarray(weight.data if isinstance(weight, Tensor) else weight, dtype=input.dtype)
+    classes = input.shape[_class_axis(input, where)]
+    if array.shape != (classes,):
+        raise ValueError(
+            f"{where}: weight must hold one number per class, shape ({classes},) for input shape {input.shape}, "
+            f"got shape {array.shape}"
+        )
+    return array
 
-    ``valid`` is the mask of samples that count (None when all do), ``count`` how many do.
+
+def _smoothing(label_smoothing, where):
+    value = checks.number(label_smoothing, "label_smoothing", where, minimum=0)
+    if value > 1:
+        raise ValueError(f"{where}: label_smoothing must be a number in [0, 1], got {label_smoothing!r}")
+    return value
+
+
+def _expand(values, axis):
+    """Per-sample values (N, d1, ...) with a length-1 class axis inserted at ``axis``."""
+    return values.reshape(values.shape[:axis] + (1,) + values.shape[axis:])  # cheaper than np.expand_dims
+
+
+def _coefficients(labels, shape, axis, weight, ignore_index, smoothing, dtype):
+    """The a[n, c] of l_n = sum_c a[n, c] (logsumexp(x_n) - x[n, c]), and the mean's divisor.
+
+    a[n, c] = (1 - eps) w[y_n] 1(c = y_n) + (eps / C) w[c] for a counted sample, 0 for an
+    ignored one (label ``ignore_index``); w = 1 without class weights. The divisor is
+    sum_n w[y_n] over the counted samples (their number without weights), as in PyTorch.
+    Computed from the labels alone, in forward and again in backward.
     """
+    valid = labels != ignore_index
+    if weight is None and not smoothing:  # the plain loss: a = onehot(y), a bool array, N counted samples
+        if valid.all():
+            return _onehot(labels, shape, axis), float(max(labels.size, 1))
+        return _onehot(np.where(valid, labels, 0), shape, axis) & _expand(valid, axis), float(max(valid.sum(), 1))
+    safe = np.where(valid, labels, 0)
+    counted = valid.astype(dtype) if weight is None else weight[safe] * valid
+    coefficients = _onehot(safe, shape, axis) * _expand(counted * (1 - smoothing), axis)
+    if smoothing:
+        per_class = np.ones(shape[axis], dtype=dtype) if weight is None else weight
+        per_class = per_class.reshape((-1,) + (1,) * (len(shape) - axis - 1))
+        coefficients = coefficients + _expand(valid, axis) * per_class * (smoothing / shape[axis])
+    divisor = float(counted.sum())
+    return coefficients, (divisor if divisor else 1.0)
+
+
+def _loss_scale(grad, divisor, reduction, axis):
+    """dL/d(per-sample loss): what each sample's loss gets from the reduced loss's gradient."""
     if reduction == "none":
-        scaled = grad if valid is None else grad * valid
-        return scaled.reshape(grad.shape[:axis] + (1,) + grad.shape[axis:])
-    if valid is None:
-        return grad * (1.0 / max(count, 1)) if reduction == "mean" else grad
-    scale = valid.reshape(valid.shape[:axis] + (1,) + valid.shape[axis:])
-    if reduction == "mean":
-        scale = scale / max(count, 1)
-    return grad * scale
+        return grad.reshape(grad.shape[:axis] + (1,) + grad.shape[axis:])
+    return grad * (1.0 / divisor) if reduction == "mean" else grad
 
 
 class CrossEntropy(autograd.Function):
-    """L = reduce over samples of -log softmax(x)_y, from logits ``x`` and integer labels ``y``.
+    """L = reduce over samples of l_n = sum_c a[n, c] (logsumexp(x_n) - x[n, c]), from logits x and labels y.
 
-    dL/dx = (softmax(x) - onehot(y)) * (1/N for the mean, 1 for the sum), the lecture's
-    ``dscores = p - onehot(y)``.
+    With a[n, c] = onehot(y_n) (no class weights, no label smoothing) l_n = -log softmax(x_n)_(y_n);
+    class weights w and label smoothing eps give a[n, c] = (1 - eps) w[y_n] 1(c = y_n) + (eps / C) w[c].
+    dl_n/dx_n = (sum_c a[n, c]) softmax(x_n) - a[n, :], the lecture's ``dscores = p - onehot(y)``;
+    the mean divides by sum_n w[y_n] (the number of counted samples without weights).
 
     NOTE: fused for speed (one log-softmax, no index scatter in backward). The backward rule
-    uses operations arrays and Tensors share (``backward_on_arrays``): on arrays it reuses the
-    softmax forward computed, on Tensors (create_graph) it computes it again from the saved
-    logits, so it is a function of them.
+    uses operations arrays and Tensors share (``backward_on_arrays``) and recomputes the
+    coefficients from the saved labels; on arrays it reuses the softmax forward computed, on
+    Tensors (create_graph) it computes the softmax again from the saved logits, so it is a
+    function of them.
     """
 
     backward_on_arrays = True
 
     @staticmethod
-    def forward(ctx, logits, labels, valid, axis, reduction):
+    def forward(ctx, logits, labels, axis, reduction, ignore_index=-100, weight=None, label_smoothing=0.0):
         x = logits.data
-        count = labels.size if valid is None else int(valid.sum())
-        index = _pick_index(labels if valid is None else np.where(valid, labels, 0), axis)
         shifted = x - np.maximum.reduce(x, axis=axis, keepdims=True)
         exp = np.exp(shifted)
         total = np.add.reduce(exp, axis=axis, keepdims=True)
-        losses = np.log(total).squeeze(axis) - shifted[index]
-        if valid is not None:
-            losses *= valid
+        log_total = np.log(total)
+        coefficients, divisor = _coefficients(labels, x.shape, axis, weight, ignore_index, label_smoothing, x.dtype)
+        if coefficients.dtype == bool and divisor == labels.size:  # plain, nothing ignored: pick, no product
+            losses = log_total.squeeze(axis) - shifted[_pick_index(labels, axis)]
+        else:
+            losses = np.add.reduce(coefficients * (log_total - shifted), axis=axis)
         if ctx.needs_input_grad[0]:
             exp /= total  # now the softmax: backward on arrays reuses it
             ctx.save_for_backward(logits, labels)
-            ctx.probs, ctx.axis, ctx.reduction, ctx.valid, ctx.count = exp, axis, reduction, valid, count
+            ctx.probs, ctx.axis, ctx.reduction, ctx.ignore_index = exp, axis, reduction, ignore_index
+            ctx.weight, ctx.label_smoothing = weight, label_smoothing
         if reduction == "none":
             return losses
         total_loss = np.add.reduce(losses, axis=None)
-        return total_loss / max(count, 1) if reduction == "mean" else total_loss
+        return total_loss / divisor if reduction == "mean" else total_loss
 
     @staticmethod
     def backward(ctx, grad):
         logits, labels = ctx.saved_tensors
-        scale = _loss_scale(grad, ctx.valid, ctx.count, ctx.reduction, ctx.axis)
-        probs = _softmax(logits, ctx.axis, known=ctx.probs)
-        return scale * (probs - _onehot(labels, logits.shape, ctx.axis)), None
+        axis = ctx.axis
+        coefficients, divisor = _coefficients(
+            labels, logits.shape, axis, ctx.weight, ctx.ignore_index, ctx.label_smoothing, logits.dtype
+        )
+        scale = _loss_scale(grad, divisor, ctx.reduction, axis)
+        probs = _softmax(logits, axis, known=ctx.probs)
+        if coefficients.dtype != bool or divisor != labels.size:  # weights, smoothing or ignored samples
+            probs = probs * coefficients.sum(axis=axis, keepdims=True)  # else that sum is 1 everywhere
+        return scale * (probs - coefficients), None
 
 
 def _onehot(labels, shape, axis):
     """onehot(y): a bool array of ``shape`` that is True where the class axis equals the label."""
     classes = np.arange(shape[axis]).reshape((-1,) + (1,) * (len(shape) - axis - 1))
-    return np.expand_dims(labels, axis) == classes
+    return _expand(labels, axis) == classes
 
 
-def cross_entropy(input, target, reduction="mean", ignore_index=-100):
+def cross_entropy(input, target, reduction="mean", ignore_index=-100, weight=None, label_smoothing=0.0):
     """Softmax cross-entropy: l_n = -log(e^(x_n,y_n) / sum_c e^(x_n,c)) = -log_softmax(x_n)_(y_n).
 
     ``input``: logits of shape (N, C) (or (C,), or (N, C, d1, ...)); ``target``: integer class
@@ -477,6 +637,10 @@ def cross_entropy(input, target, reduction="mean", ignore_index=-100):
     target)``; apply no softmax before it. dl_n/dx_n = softmax(x_n) - onehot(y_n). Samples whose
     target is ``ignore_index`` count for nothing (and not in the mean's N). A float ``target``
     of the input's shape is taken as class probabilities: l_n = -sum_c t_n,c log_softmax(x_n)_c.
+
+    ``weight`` (C,): l_n = -w[y_n] log_softmax(x_n)_(y_n), and the mean divides by
+    sum_n w[y_n] (with probability targets: by N). ``label_smoothing`` eps: the target becomes
+    (1 - eps) onehot(y_n) + eps / C, as in PyTorch (with weights too).
 
     >>> import autograd, nn
     >>> scores = autograd.Tensor([[-2.85, 0.86, 0.28]], requires_grad=True)
@@ -486,24 +650,37 @@ def cross_entropy(input, target, reduction="mean", ignore_index=-100):
     >>> loss.backward()
     >>> scores.grad.data.round(3)  # p - onehot(y)
     array([[ 0.015,  0.631, -0.647]])
+    >>> round(nn.functional.cross_entropy(scores, [2], label_smoothing=0.1).item(), 3)
+    1.125
     """
     checks.reduction(reduction, "cross_entropy")
+    smoothing = _smoothing(label_smoothing, "cross_entropy")
     input = _tensor(input)
     raw_target = target.data if isinstance(target, Tensor) else np.asarray(target)
+    weight = _class_weights(weight, input, "cross_entropy")
     if raw_target.dtype.kind == "f" and raw_target.shape == input.shape and input.ndim >= 1:
         axis = _class_axis(input, "cross_entropy")
-        per_sample = -(_target(target, input) * input.log_softmax(axis=axis)).sum(axis=axis)
+        probabilities = _target(target, input)
+        if smoothing:
+            probabilities = probabilities * (1 - smoothing) + smoothing / input.shape[axis]
+        if weight is not None:
+            probabilities = probabilities * weight.reshape((-1,) + (1,) * (input.ndim - axis - 1))
+        per_sample = -(probabilities * input.log_softmax(axis=axis)).sum(axis=axis)
         return _reduce(per_sample, reduction)
-    labels, valid, axis = _class_target(input, raw_target, ignore_index, "cross_entropy")
-    return CrossEntropy.apply(input, labels, valid=valid, axis=axis, reduction=reduction)
+    labels, _, axis = _class_target(input, raw_target, ignore_index, "cross_entropy")
+    return CrossEntropy.apply(
+        input, labels, axis=axis, reduction=reduction, ignore_index=ignore_index, weight=weight,
+        label_smoothing=smoothing,
+    )  # fmt: skip
 
 
-def nll_loss(input, target, reduction="mean", ignore_index=-100):
+def nll_loss(input, target, reduction="mean", ignore_index=-100, weight=None):
     """Negative log-likelihood of log-probabilities: l_n = -x_n,(y_n) (input from log_softmax).
 
     ``input`` (N, C) (or (C,), or (N, C, d1, ...)), ``target`` integer class indices (N,)
     (or (), or (N, d1, ...)); dl_n/dx_n,c = -1 if c = y_n else 0. Samples whose target is
-    ``ignore_index`` count for nothing (and not in the mean's N).
+    ``ignore_index`` count for nothing (and not in the mean's N).  With class ``weight`` (C,)
+    l_n = -w[y_n] x_n,(y_n) and the mean divides by sum_n w[y_n], as in PyTorch.
 
     >>> import autograd, nn
     >>> log_p = autograd.Tensor([[0.25, 0.75]]).log()
@@ -512,11 +689,15 @@ def nll_loss(input, target, reduction="mean", ignore_index=-100):
     """
     checks.reduction(reduction, "nll_loss")
     input = _tensor(input)
+    weight = _class_weights(weight, input, "nll_loss")
     labels, valid, axis = _class_target(input, target, ignore_index, "nll_loss")
-    if valid is None:
+    if valid is None and weight is None:
         return _reduce(-input[_pick_index(labels, axis)], reduction)
-    picked = input[_pick_index(np.where(valid, labels, 0), axis)]
-    losses = -picked * valid.astype(input.dtype)
+    valid = np.ones(labels.shape, dtype=bool) if valid is None else valid
+    safe = np.where(valid, labels, 0)
+    counted = valid.astype(input.dtype) if weight is None else weight[safe] * valid
+    losses = -input[_pick_index(safe, axis)] * counted
     if reduction == "mean":
-        return losses.sum() * (1.0 / max(int(valid.sum()), 1))
+        total = float(counted.sum())
+        return losses.sum() * (1.0 / (total if total else 1.0))
     return _reduce(losses, reduction)

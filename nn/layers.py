@@ -1,4 +1,4 @@
-"""Layers: Linear, Identity, Flatten, Dropout and lecture 3's Maxout."""
+"""Layers: Linear, Identity, Flatten, Unflatten, Dropout and lecture 3's Maxout."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from . import checks, init
 from . import functional as F
 from .module import Module, Parameter
 
-__all__ = ["Linear", "Identity", "Flatten", "Dropout", "Maxout"]
+__all__ = ["Linear", "Identity", "Flatten", "Unflatten", "Dropout", "Maxout"]
 
 
 def _init_affine(weight, bias, in_features):
@@ -99,6 +99,48 @@ class Flatten(Module):
 
     def extra_repr(self):
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Unflatten(Module):
+    """Split axis ``dim`` into ``unflattened_size`` (a tuple whose product is that axis' length; one entry may be -1).
+
+    Flatten's inverse: (N, 64) -> (N, 1, 8, 8) with ``Unflatten(1, (1, 8, 8))``.
+
+    >>> import numpy as np, autograd, nn
+    >>> nn.Unflatten(1, (1, 8, 8))(autograd.Tensor(np.zeros((5, 64)))).shape
+    (5, 1, 8, 8)
+    """
+
+    def __init__(self, dim, unflattened_size):
+        super().__init__()
+        if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+            raise ValueError(f"Unflatten: dim must be an integer, got {dim!r}")
+        sizes = tuple(unflattened_size) if isinstance(unflattened_size, (tuple, list)) else None
+        if not sizes or any(isinstance(n, bool) or not isinstance(n, (int, np.integer)) or (n < 1 and n != -1)
+                            for n in sizes) or sizes.count(-1) > 1:  # fmt: skip
+            raise ValueError(
+                "Unflatten: unflattened_size must be a tuple of positive integers (at most one -1), "
+                f"got {unflattened_size!r}"
+            )
+        self.dim, self.unflattened_size = int(dim), tuple(int(n) for n in sizes)
+
+    def forward(self, x):
+        shape = x.shape
+        if not -len(shape) <= self.dim < len(shape):
+            raise ValueError(f"Unflatten: dim {self.dim} is out of range for an input of shape {shape}")
+        axis = self.dim % len(shape)
+        sizes = self.unflattened_size
+        known = int(np.prod([n for n in sizes if n != -1]))
+        if (-1 in sizes and shape[axis] % known) or (-1 not in sizes and known != shape[axis]):
+            raise ValueError(
+                f"Unflatten: unflattened_size {sizes} does not fit axis {self.dim} of length {shape[axis]} "
+                f"(input shape {shape})"
+            )
+        sizes = tuple(shape[axis] // known if n == -1 else n for n in sizes)
+        return x.reshape(shape[:axis] + sizes + shape[axis + 1 :])
+
+    def extra_repr(self):
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
 
 
 class Dropout(Module):

@@ -78,34 +78,41 @@ class BCEWithLogitsLoss(_Loss):
 class CrossEntropyLoss(_Loss):
     """Softmax cross-entropy of logits and integer class targets: ``LogSoftmax`` then ``NLLLoss``.
 
-    See :func:`nn.functional.cross_entropy`.
+    Optional class ``weight`` (C,) (a buffer, as in PyTorch) and ``label_smoothing``; see
+    :func:`nn.functional.cross_entropy`.
 
     >>> import nn
     >>> round(nn.CrossEntropyLoss()([[-2.85, 0.86, 0.28]], [2]).item(), 2)  # lecture 1
     1.04
     """
 
-    def __init__(self, reduction="mean", ignore_index=-100):
+    def __init__(self, reduction="mean", ignore_index=-100, weight=None, label_smoothing=0.0):
         super().__init__(reduction)
         self.ignore_index = ignore_index
+        self.register_buffer("weight", weight)  # a buffer, as in PyTorch: in the state dict when given
+        smoothing = checks.number(label_smoothing, "label_smoothing", "CrossEntropyLoss", minimum=0)
+        if smoothing > 1:
+            raise ValueError(f"CrossEntropyLoss: label_smoothing must be a number in [0, 1], got {label_smoothing!r}")
+        self.label_smoothing = smoothing
 
     def forward(self, input, target):
-        return F.cross_entropy(input, target, self.reduction, self.ignore_index)
+        return F.cross_entropy(input, target, self.reduction, self.ignore_index, self.weight, self.label_smoothing)
 
 
 class NLLLoss(_Loss):
     """Negative log-likelihood of log-probabilities (a ``LogSoftmax`` output) and class targets.
 
-    See :func:`nn.functional.nll_loss`.
+    Optional class ``weight`` (C,); see :func:`nn.functional.nll_loss`.
 
     >>> import nn
     >>> round(nn.NLLLoss()(nn.LogSoftmax()([[-2.85, 0.86, 0.28]]), [2]).item(), 2)
     1.04
     """
 
-    def __init__(self, reduction="mean", ignore_index=-100):
+    def __init__(self, reduction="mean", ignore_index=-100, weight=None):
         super().__init__(reduction)
         self.ignore_index = ignore_index
+        self.register_buffer("weight", weight)  # a buffer, as in PyTorch: in the state dict when given
 
     def forward(self, input, target):
-        return F.nll_loss(input, target, self.reduction, self.ignore_index)
+        return F.nll_loss(input, target, self.reduction, self.ignore_index, self.weight)

@@ -90,6 +90,8 @@ class Module:
         # object.__setattr__ because our __setattr__ needs these dicts to exist already
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_modules", OrderedDict())
+        object.__setattr__(self, "_buffers", OrderedDict())
+        object.__setattr__(self, "_non_persistent_buffers", set())
         object.__setattr__(self, "training", True)
 
     # -- registration ---------------------------------------------------------------------
@@ -121,12 +123,14 @@ class Module:
                     f"{type(self).__name__}: assign an nn.Module (or None)"
                 )
             self._modules[name] = None
+        elif name in self.__dict__.get("_buffers", ()):
+            self._buffers[name] = _buffer_value(value, name, type(self).__name__)
         else:
             object.__setattr__(self, name, value)
 
     def __getattr__(self, name):
         # only reached when normal lookup failed: the registered parts live in the two dicts
-        for kind in ("_parameters", "_modules"):
+        for kind in ("_parameters", "_modules", "_buffers"):
             registry = self.__dict__.get(kind)
             if registry is not None and name in registry:
                 return registry[name]
@@ -136,15 +140,16 @@ class Module:
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}{hint}")
 
     def __delattr__(self, name):
-        for kind in ("_parameters", "_modules"):
+        for kind in ("_parameters", "_modules", "_buffers"):
             registry = self.__dict__.get(kind)
             if registry is not None and name in registry:
                 del registry[name]
+                self._non_persistent_buffers.discard(name)
                 return
         object.__delattr__(self, name)
 
     def __dir__(self):
-        return sorted(set(super().__dir__()) | set(self._parameters) | set(self._modules))
+        return sorted(set(super().__dir__()) | set(self._parameters) | set(self._modules) | set(self._buffers))
 
     def register_parameter(self, name, param):
         """Register ``param`` (a :class:`Parameter` or ``None``) under ``name``; ``setattr`` does this for you."""
@@ -156,6 +161,7 @@ class Module:
         self._check_name(name)
         self.__dict__.pop(name, None)
         self._modules.pop(name, None)
+        self._buffers.pop(name, None)
         registry[name] = param
 
     def add_module(self, name, module):
@@ -167,7 +173,39 @@ class Module:
         self._check_name(name)
         self.__dict__.pop(name, None)
         self._parameters.pop(name, None)
+        self._buffers.pop(name, None)
         registry[name] = module
+
+    def register_buffer(self, name, tensor, persistent=True):
+        """Register ``tensor`` (a Tensor, an array, or ``None``) as a buffer: state that is not learnt.
+
+        A buffer (BatchNorm's ``running_mean``) is saved and loaded with the parameters (in
+        ``state_dict``, unless ``persistent=False``), cast by ``to(dtype)``, and read as an
+        attribute, but ``parameters()`` does not list it, so no optimiser changes it. It is
+        kept as a Tensor that does not require grad; assigning to its name replaces it.
+
+        >>> import numpy as np, nn
+        >>> class Counter(nn.Module):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.register_buffer("count", np.zeros(()))
+        >>> counter = Counter()
+        >>> counter.count = counter.count + 1
+        >>> dict(counter.state_dict()), list(counter.parameters())
+        ({'count': array(1.)}, [])
+        """
+        registry = self._registry("_buffers", name)
+        if not isinstance(name, str):
+            raise TypeError(f"register_buffer: the name must be a string, got {type(name).__name__}")
+        self._check_name(name)
+        if name not in registry and (name in self._parameters or name in self._modules or hasattr(type(self), name)):
+            raise KeyError(f"register_buffer({name!r}): {type(self).__name__} already has an attribute {name!r}")
+        self.__dict__.pop(name, None)
+        registry[name] = _buffer_value(tensor, name, type(self).__name__)
+        if persistent:
+            self._non_persistent_buffers.discard(name)
+        else:
+            self._non_persistent_buffers.add(name)
 
     def _check_name(self, name):
         if not name or "." in name:
@@ -240,18 +278,109 @@ class Module:
         for _, module in self.named_modules():
             yield module
 
+    def named_buffers(self, prefix="", recurse=True):
+        """Yield ``(dotted name, buffer)`` pairs, each buffer once.
+
+        >>> import nn
+        >>> [name for name, _ in nn.Sequential(nn.BatchNorm1d(3)).named_buffers()]
+        ['0.running_mean', '0.running_var', '0.num_batches_tracked']
+        """
+        seen = set()
+        modules = self.named_modules(prefix=prefix) if recurse else [(prefix, self)]
+        for module_prefix, module in modules:
+            for name, buffer in module._buffers.items():
+                if buffer is None or id(buffer) in seen:
+                    continue
+                seen.add(id(buffer))
+                yield (f"{module_prefix}.{name}" if module_prefix else name), buffer
+
+    def buffers(self, recurse=True):
+        """Yield every buffer (a Tensor) of this module and (with ``recurse``) of its descendants."""
+        for _, buffer in self.named_buffers(recurse=recurse):
+            yield buffer
+
     def apply(self, fn):
-        """Call ``fn(module)`` on every descendant and then on this module (e.g. custom init); returns self."""
+        """Call ``fn(module)`` on every descendant and then on this module (e.g. custom init); returns self.
+
+        >>> import nn
+        >>> def init_weights(module):
+        ...     if isinstance(module, nn.Linear):
+        ...         nn.init.zeros_(module.weight)
+        >>> model = nn.Sequential(nn.Linear(2, 2), nn.ReLU()).apply(init_weights)
+        >>> float(abs(model[0].weight.data).sum())
+        0.0
+        """
         for child in self.children():
             child.apply(fn)
         fn(self)
         return self
 
     # -- training helpers -----------------------------------------------------------------
-    def zero_grad(self):
-        """Clear the gradients of every parameter (``p.grad = None``), before the next backward."""
+    def zero_grad(self, set_to_none=True):
+        """Clear the gradients of every parameter before the next backward.
+
+        With ``set_to_none=True`` (PyTorch's default) each ``p.grad`` becomes ``None``, which
+        frees it; with ``False`` an existing gradient is replaced by zeros (and a ``None``
+        stays ``None``).
+
+        >>> import autograd, nn
+        >>> layer = nn.Linear(2, 1)
+        >>> layer(autograd.Tensor([[1.0, 2.0]])).sum().backward()
+        >>> layer.zero_grad(set_to_none=False)
+        >>> layer.weight.grad
+        Tensor([[0., 0.]])
+        >>> layer.zero_grad()
+        >>> layer.weight.grad is None
+        True
+        """
         for param in self.parameters():
-            param.grad = None
+            if set_to_none or param.grad is None:
+                param.grad = None
+            else:
+                param.grad = Tensor(np.zeros_like(param.grad.data))
+
+    def requires_grad_(self, requires_grad=True):
+        """Set ``requires_grad`` on every parameter (``False`` freezes the module); returns self.
+
+        >>> import nn
+        >>> frozen = nn.Linear(2, 2).requires_grad_(False)
+        >>> [p.requires_grad for p in frozen.parameters()]
+        [False, False]
+        """
+        for param in self.parameters():
+            param.requires_grad_(requires_grad)
+        return self
+
+    def to(self, dtype):
+        """Cast every floating-point parameter and buffer (and gradient) to ``dtype``, in place; returns self.
+
+        The Parameters stay the same objects (an optimiser made before still holds them);
+        integer buffers (BatchNorm's ``num_batches_tracked``) keep their dtype.
+
+        >>> import nn
+        >>> nn.Linear(2, 2).to("float32").weight.dtype
+        dtype('float32')
+        """
+        dtype = np.dtype(dtype)
+        if dtype.kind != "f":
+            raise TypeError(f"{type(self).__name__}.to: dtype must be a float dtype, got {dtype}")
+        for param in self.parameters():
+            param.data = param.data.astype(dtype, copy=False)
+            if param.grad is not None:
+                param.grad = Tensor(param.grad.data.astype(dtype))
+        for module in self.modules():
+            for buffer in module._buffers.values():
+                if buffer is not None and buffer.dtype.kind == "f":
+                    buffer.data = buffer.data.astype(dtype, copy=False)
+        return self
+
+    def float(self):
+        """Cast floating-point parameters and buffers to float32: ``to(np.float32)``; returns self."""
+        return self.to(np.float32)
+
+    def double(self):
+        """Cast floating-point parameters and buffers to float64: ``to(np.float64)``; returns self."""
+        return self.to(np.float64)
 
     def train(self, mode=True):
         """Set training mode (``training = mode``) here and in every descendant; returns self.
@@ -267,18 +396,33 @@ class Module:
         return self.train(False)
 
     # -- state ----------------------------------------------------------------------------
+    def _named_state(self):
+        """``(dotted name, Tensor)`` for what a state dict holds: per module, in the order of
+        ``named_modules``, its parameters (each once) and then its persistent buffers."""
+        seen = set()
+        for prefix, module in self.named_modules():
+            for name, param in module._parameters.items():
+                if param is None or id(param) in seen:
+                    continue
+                seen.add(id(param))
+                yield (f"{prefix}.{name}" if prefix else name), param
+            for name, buffer in module._buffers.items():
+                if buffer is not None and name not in module._non_persistent_buffers:
+                    yield (f"{prefix}.{name}" if prefix else name), buffer
+
     def state_dict(self):
-        """An ordered dict of dotted parameter name to a NumPy copy of its values.
+        """An ordered dict of dotted name to a NumPy copy of every parameter and persistent buffer.
 
         >>> import nn
         >>> state = nn.Linear(2, 3).state_dict()
         >>> {name: value.shape for name, value in state.items()}
         {'weight': (3, 2), 'bias': (3,)}
         """
-        return OrderedDict((name, param.data.copy()) for name, param in self.named_parameters())
+        return OrderedDict((name, tensor.data.copy()) for name, tensor in self._named_state())
 
     def load_state_dict(self, state, strict=True):
-        """Copy values from ``state`` (name to array, Tensor or anything ``np.asarray`` reads) into the parameters.
+        """Copy values from ``state`` (name to array, Tensor or anything ``np.asarray`` reads) into the
+        parameters and persistent buffers.
 
         Values are written in place, cast to each parameter's dtype. A shape mismatch always
         raises; with ``strict`` (the default) so do missing and unexpected keys. The error
@@ -297,7 +441,7 @@ class Module:
                 f"{type(self).__name__}.load_state_dict: expected a mapping; to read a file use "
                 f"nn.load(path) (got {type(state).__name__})"
             )
-        own = OrderedDict(self.named_parameters())
+        own = OrderedDict(self._named_state())
         missing = [name for name in own if name not in state]
         unexpected = [name for name in state if name not in own]
         problems, values = [], {}
@@ -438,6 +582,18 @@ class ModuleList(Module):
             "ModuleList has no forward: iterate over it in your module's forward "
             "(for layer in self.layers: x = layer(x))"
         )
+
+
+def _buffer_value(value, name, where):
+    """A buffer as kept: a Tensor that requires no grad (an array or number is wrapped), or None."""
+    if value is None:
+        return None
+    if isinstance(value, Tensor):
+        return value.detach() if value.requires_grad else value
+    array = np.asarray(value)
+    if array.dtype.kind not in "fiub":
+        raise TypeError(f"{where}: buffer {name!r} must hold numbers, got dtype {array.dtype}")
+    return Tensor(array)
 
 
 def _check_module(module, where):

@@ -7,4 +7,5 @@ WORKLOADS = {
     "op_overhead": "a + b and a @ b on (4, 4) float32: forward, and forward + backward",
     "memory": "peak RSS of 20 large-MLP steps, a fresh process per engine",
     "drawing": "DOT source of a 10^4-node graph (absolute target: under a second)",
+    "cnn": "notebook 08's CNN step, a Conv2d forward + backward, the CNN's peak RSS; vs torch",
 }
