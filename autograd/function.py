@@ -28,6 +28,7 @@ __all__ = ["Function", "Node", "sum_to_shape", "register_tensor_type", "keep_val
 _Tensor = None  # the Tensor class, registered by tensor.py
 _make = None  # make(data, grad_fn=None): a Tensor around ``data`` as it is (no copy, no checks)
 _new = object.__new__
+_first = np.ndarray.item  # _first(array, 0): the fingerprint of an array (cheapest read of one element)
 
 
 def register_tensor_type(tensor_class, make):
@@ -76,6 +77,7 @@ class Node:
         "out_value",  # the output itself when small (see keep_values_up_to), else None
         "tag",  # what engine.state.tag was when the node was made (the drawings' module scope), or None
         "_inputs",  # the inputs, kept only when some are constants (see constant_inputs)
+        "_stamps",  # per saved value: (its array, a sample of it) at forward time, or None (see _check_saved)
         "__dict__",  # ctx.anything = ... in a Function's forward, as in PyTorch
         "__weakref__",
     )
@@ -89,6 +91,7 @@ class Node:
         self.out_value = None
         self.tag = None
         self._inputs = None
+        self._stamps = None
 
     # -- what forward uses ---------------------------------------------------------------
     @property
@@ -146,6 +149,8 @@ class Node:
         saved = self._saved
         if saved is None:
             _ = self.saved_tensors  # raises the "second backward" error
+        if self._stamps is not None:
+            _check_saved(self)
         raw = function.backward_on_arrays and not _state.enabled
         if raw:
             if type(grad) is not np.ndarray and isinstance(grad, _Tensor):  # a Tensor seed
@@ -189,6 +194,52 @@ class Node:
         return adapted
 
 
+def _check_saved(node):
+    """Raise if a value ``node`` saved for backward has changed since the forward pass.
+
+    ``Function.apply`` stamped each saved Tensor (and the saved output) with the array it held
+    and that array's first element. A Tensor whose ``.data`` is now another array (``t.data =
+    ...``) or whose stamped element now differs (``t.data[...] = ...``, ``t.data -= lr * g``,
+    an optimiser step, ``nn.init``, ``load_state_dict``, a write through ``t.numpy()``) would
+    make backward use values the forward pass never saw, so a silently wrong gradient: raise
+    instead, as PyTorch does for its in-place operations. The check costs one element read
+    per saved value.
+    """
+    for value, stamp in zip(node._saved, node._stamps):
+        if stamp is not None:
+            array, first = stamp
+            if value.data is not array or _first(array, 0) != first:
+                _raise_changed(node)
+
+
+def _raise_changed(node):
+    """The error of :func:`_check_saved`, naming the op, the value, its shape and the fix
+    (returns quietly when the only difference is a NaN that stayed NaN)."""
+    for position, (value, stamp) in enumerate(zip(node._saved, node._stamps)):
+        if stamp is None:
+            continue
+        array, first = stamp
+        now = array.item(0)
+        if value.data is not array:
+            how = "its .data was replaced by another array"
+        elif now == first or (now != now and first != first):
+            continue
+        else:
+            how = f"its values were changed in place (its first element was {first!r}, now {now!r})"
+        if type(value) is _SavedOutput:
+            what = f"its own output (shape {tuple(array.shape)}, {array.dtype})"
+        else:
+            kind = "a leaf tensor (a parameter or an input)" if value.grad_fn is None else "a tensor"
+            what = f"{kind} of shape {tuple(array.shape)} and dtype {array.dtype} (saved value {position})"
+        raise RuntimeError(
+            f"{node.name} backward: {what}, which {node.name} saved for backward, has changed since "
+            f"the forward pass: {how}. The gradient would use the new values, which the forward "
+            "pass never saw. Call backward() before changing it (for example optimizer.step() "
+            "after loss.backward()), or run the forward pass again after the change; to keep "
+            "the old values for this graph, change a copy (t.data.copy()) instead."
+        )
+
+
 def sum_to_shape(grad, shape, dtype, node, index, raw):
     """Bring ``grad`` back to ``shape`` and ``dtype``, those of ``node``'s input number ``index``.
 
@@ -209,9 +260,7 @@ def sum_to_shape(grad, shape, dtype, node, index, raw):
 
 def _reduce_broadcast(grad, shape, node, index):
     lead = grad.ndim - len(shape)
-    mismatch = lead < 0 or any(
-        size != 1 and size != grad_size for size, grad_size in zip(shape, grad.shape[lead:])
-    )
+    mismatch = lead < 0 or any(size != 1 and size != grad_size for size, grad_size in zip(shape, grad.shape[lead:]))
     if mismatch:
         raise ValueError(
             f"{node.name}.backward returned a gradient of shape {tuple(grad.shape)} for input "
@@ -324,12 +373,24 @@ class Function:
             node.out_value = data
         saved = node._saved
         if saved:
+            # Stamp what backward will read (see _check_saved): each saved Tensor's array and its
+            # first element, so a change made before backward is caught instead of used.
+            stamps = []
             for value in saved:
                 if value is result or value is data:
                     # keep the output's array, not the output Tensor (which refers to this node)
-                    output = _SavedOutput(data)
-                    node._saved = tuple(output if v is result or v is data else v for v in saved)
-                    break
+                    node._saved = tuple(_SavedOutput(data) if v is result or v is data else v for v in saved)
+                    array = data
+                elif isinstance(value, _Tensor):
+                    array = value.data
+                else:  # a number, or an array forward made for itself: nobody else can write to it
+                    stamps.append(None)
+                    continue
+                try:
+                    stamps.append((array, _first(array, 0)))
+                except IndexError:  # an empty array cannot change
+                    stamps.append(None)
+            node._stamps = stamps
         if has_constant:
             node._inputs = inputs  # read only by those who ask for constant_inputs
         if state.tag is not None:
