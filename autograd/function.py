@@ -18,12 +18,13 @@ Functions), so it cannot import the Tensor class: ``tensor.py`` hands it over wi
 from __future__ import annotations
 
 import traceback
+import weakref
 
 import numpy as np
 
 from .engine import state as _state
 
-__all__ = ["Function", "Node", "sum_to_shape", "register_tensor_type", "keep_values_up_to"]
+__all__ = ["Function", "Node", "sum_to_shape", "register_tensor_type", "keep_values_up_to", "note_write"]
 
 _Tensor = None  # the Tensor class, registered by tensor.py
 _make = None  # make(data, grad_fn=None): a Tensor around ``data`` as it is (no copy, no checks)
@@ -48,6 +49,43 @@ def keep_values_up_to(size):
     global _value_limit
     previous, _value_limit = _value_limit, size
     return previous
+
+
+# -- the version guard's record of in-place writes (see _check_saved) ---------------------------
+_write_count = 0  # how many in-place writes the engine's own writers have announced
+_written = {}  # id(array) -> (weak reference to it, _write_count at its last announced write)
+
+
+def note_write(value):
+    """Announce that ``value`` (a Tensor, or the array it holds) is being changed in place.
+
+    The engine's own in-place writers call it (``nn.init``, ``Module.load_state_dict``, the
+    optimisers' steps), so a backward through a graph that saved the old values raises even
+    when the values the guard samples happen to stay the same. Costs a dict entry per
+    written array, dropped when the array is freed.
+    """
+    global _write_count
+    array = value.data if isinstance(value, _Tensor) else value
+    _write_count += 1
+    for target in (array, array.base):  # the array, and the one that owns its memory if it is a view
+        if isinstance(target, np.ndarray):
+            key = id(target)
+            _written[key] = (weakref.ref(target, lambda ref, key=key: _forget(key, ref)), _write_count)
+
+
+def _forget(key, ref):
+    entry = _written.get(key)
+    if entry is not None and entry[0] is ref:
+        del _written[key]
+
+
+def _written_since(array, count):
+    """Was ``array`` (or the array owning its memory) announced written after ``count``?"""
+    for target in (array, array.base):
+        entry = _written.get(id(target))
+        if entry is not None and entry[1] > count and entry[0]() is target:
+            return True
+    return False
 
 
 class _SavedOutput:
@@ -198,30 +236,39 @@ def _check_saved(node):
     """Raise if a value ``node`` saved for backward has changed since the forward pass.
 
     ``Function.apply`` stamped each saved Tensor (and the saved output) with the array it held
-    and that array's first element. A Tensor whose ``.data`` is now another array (``t.data =
-    ...``) or whose stamped element now differs (``t.data[...] = ...``, ``t.data -= lr * g``,
-    an optimiser step, ``nn.init``, ``load_state_dict``, a write through ``t.numpy()``) would
-    make backward use values the forward pass never saw, so a silently wrong gradient: raise
-    instead, as PyTorch does for its in-place operations. The check costs one element read
-    per saved value.
+    and that array's first element, and noted how many writes :func:`note_write` had seen. A
+    saved value has changed if its Tensor's ``.data`` is now another array (``t.data = ...``),
+    if the stamped element differs (``t.data[...] = ...``, ``t.data -= lr * g``, a write
+    through ``t.numpy()``), or if one of the engine's own writers (optimiser steps, ``nn.init``,
+    ``load_state_dict``) announced a write to its array since. Backward would then use values
+    the forward pass never saw, a silently wrong gradient: raise instead, as PyTorch does for
+    its in-place operations. The check costs one element read per saved value.
     """
-    for value, stamp in zip(node._saved, node._stamps):
+    count, stamps = node._stamps
+    for value, stamp in zip(node._saved, stamps):
         if stamp is not None:
             array, first = stamp
             if value.data is not array or _first(array, 0) != first:
+                _raise_changed(node)
+    if count != _write_count:  # an engine writer wrote somewhere since this node's forward
+        for stamp in stamps:
+            if stamp is not None and _written_since(stamp[0], count):
                 _raise_changed(node)
 
 
 def _raise_changed(node):
     """The error of :func:`_check_saved`, naming the op, the value, its shape and the fix
     (returns quietly when the only difference is a NaN that stayed NaN)."""
-    for position, (value, stamp) in enumerate(zip(node._saved, node._stamps)):
+    count, stamps = node._stamps
+    for position, (value, stamp) in enumerate(zip(node._saved, stamps)):
         if stamp is None:
             continue
         array, first = stamp
         now = array.item(0)
         if value.data is not array:
             how = "its .data was replaced by another array"
+        elif _written_since(array, count):
+            how = "it was written in place (an optimiser step, nn.init or load_state_dict)"
         elif now == first or (now != now and first != first):
             continue
         else:
@@ -390,7 +437,7 @@ class Function:
                     stamps.append((array, _first(array, 0)))
                 except IndexError:  # an empty array cannot change
                     stamps.append(None)
-            node._stamps = stamps
+            node._stamps = (_write_count, stamps)
         if has_constant:
             node._inputs = inputs  # read only by those who ask for constant_inputs
         if state.tag is not None:

@@ -15,6 +15,7 @@ import numpy as np
 
 from autograd import Tensor, get_default_dtype, no_grad
 from autograd.engine import scope
+from autograd.function import note_write
 
 __all__ = ["Parameter", "Module", "Sequential", "ModuleList"]
 
@@ -318,6 +319,7 @@ class Module:
         with no_grad():
             for name, value in values.items():
                 own[name].data[...] = value  # in place: optimisers holding the parameter see the new values
+                note_write(own[name])  # a graph that saved the old values refuses to backward through them
         return _LoadResult(missing, unexpected)
 
     # -- printing -------------------------------------------------------------------------

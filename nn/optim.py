@@ -14,6 +14,7 @@ import math
 import numpy as np
 
 from autograd import Tensor, no_grad
+from autograd.function import note_write
 
 __all__ = ["Optimizer", "SGD", "Adam"]
 
@@ -89,6 +90,7 @@ class Optimizer:
     def _with_grads(self, group):
         for p in group["params"]:
             if p.grad is not None:
+                note_write(p)  # the step writes p.data in place: stale graphs must not use it
                 yield p, np.asarray(p.grad.data, dtype=p.data.dtype)
 
     def __repr__(self):
