@@ -115,7 +115,7 @@ class Node:
         "out_value",  # the output itself when small (see keep_values_up_to), else None
         "tag",  # what engine.state.tag was when the node was made (the drawings' module scope), or None
         "_inputs",  # the inputs, kept only when some are constants (see constant_inputs)
-        "_stamps",  # per saved value: (its array, a sample of it) at forward time, or None (see _check_saved)
+        "_stamps",  # what forward saw of the saved values, or None (see the version guard, below)
         "__dict__",  # ctx.anything = ... in a Function's forward, as in PyTorch
         "__weakref__",
     )
@@ -187,8 +187,13 @@ class Node:
         saved = self._saved
         if saved is None:
             _ = self.saved_tensors  # raises the "second backward" error
-        if self._stamps is not None:
-            _check_saved(self)
+        stamps = self._stamps
+        if stamps is not None:  # the version guard, inlined: one element read per saved Tensor
+            for value, array, first in stamps[1]:
+                if value.data is not array or _first(array, 0) != first:
+                    _raise_changed(self)
+            if stamps[0] != _write_count:  # an engine writer wrote somewhere since this forward
+                _check_announced(self)
         raw = function.backward_on_arrays and not _state.enabled
         if raw:
             if type(grad) is not np.ndarray and isinstance(grad, _Tensor):  # a Tensor seed
@@ -200,7 +205,7 @@ class Node:
             grads = function.backward(self, grad)
         if saved and not retain_graph:
             # free what forward saved; a node that saved nothing can run again, as in PyTorch
-            self._saved = None
+            self._saved = self._stamps = None
         if type(grads) is not tuple:
             grads = (grads,)
         parents = self._parents
@@ -232,42 +237,34 @@ class Node:
         return adapted
 
 
-def _check_saved(node):
-    """Raise if a value ``node`` saved for backward has changed since the forward pass.
+# -- the version guard ----------------------------------------------------------------------
+# ``Function.apply`` stamps every node that saved values with ``(writes, guarded)``: ``writes``
+# is how many writes note_write had seen, ``guarded`` a ``(saved value, its array, the array's
+# first element)`` per saved Tensor and saved output. Before its backward runs, the node checks that each saved
+# Tensor still holds that array (``t.data = ...`` rebinds it), that the first element is the
+# same (``t.data[...] = ...``, ``t.data -= lr * g``, a write through ``t.numpy()``), and that
+# no engine writer announced a write to the array since (optimiser steps, ``nn.init``,
+# ``load_state_dict``, see note_write). Otherwise backward would use values the forward pass
+# never saw, a silently wrong gradient: it raises instead, as PyTorch does for its in-place
+# operations. Arrays a Function saves that are no Tensor's data (masks it made) are its own.
 
-    ``Function.apply`` stamped each saved Tensor (and the saved output) with the array it held
-    and that array's first element, and noted how many writes :func:`note_write` had seen. A
-    saved value has changed if its Tensor's ``.data`` is now another array (``t.data = ...``),
-    if the stamped element differs (``t.data[...] = ...``, ``t.data -= lr * g``, a write
-    through ``t.numpy()``), or if one of the engine's own writers (optimiser steps, ``nn.init``,
-    ``load_state_dict``) announced a write to its array since. Backward would then use values
-    the forward pass never saw, a silently wrong gradient: raise instead, as PyTorch does for
-    its in-place operations. The check costs one element read per saved value.
-    """
-    count, stamps = node._stamps
-    for value, stamp in zip(node._saved, stamps):
-        if stamp is not None:
-            array, first = stamp
-            if value.data is not array or _first(array, 0) != first:
-                _raise_changed(node)
-    if count != _write_count:  # an engine writer wrote somewhere since this node's forward
-        for stamp in stamps:
-            if stamp is not None and _written_since(stamp[0], count):
-                _raise_changed(node)
+
+def _check_announced(node):
+    writes, guarded = node._stamps
+    for _, array, _ in guarded:
+        if _written_since(array, writes):
+            _raise_changed(node)
 
 
 def _raise_changed(node):
-    """The error of :func:`_check_saved`, naming the op, the value, its shape and the fix
-    (returns quietly when the only difference is a NaN that stayed NaN)."""
-    count, stamps = node._stamps
-    for position, (value, stamp) in enumerate(zip(node._saved, stamps)):
-        if stamp is None:
-            continue
-        array, first = stamp
+    """The version guard's error, naming the op, the value, its shape and the fix (returns
+    quietly when the only difference is a NaN that stayed NaN)."""
+    writes, guarded = node._stamps
+    for value, array, first in guarded:
         now = array.item(0)
         if value.data is not array:
             how = "its .data was replaced by another array"
-        elif _written_since(array, count):
+        elif _written_since(array, writes):
             how = "it was written in place (an optimiser step, nn.init or load_state_dict)"
         elif now == first or (now != now and first != first):
             continue
@@ -276,6 +273,7 @@ def _raise_changed(node):
         if type(value) is _SavedOutput:
             what = f"its own output (shape {tuple(array.shape)}, {array.dtype})"
         else:
+            position = next(i for i, saved in enumerate(node._saved) if saved is value)
             kind = "a leaf tensor (a parameter or an input)" if value.grad_fn is None else "a tensor"
             what = f"{kind} of shape {tuple(array.shape)} and dtype {array.dtype} (saved value {position})"
         raise RuntimeError(
@@ -397,8 +395,12 @@ class Function:
         if parents is None:  # nothing to record: a context that only lets forward run
             ctx = _new(_Unrecorded)
             ctx.count = len(inputs)
-        else:
-            ctx = Node(cls, tuple(parents))
+        else:  # Node(cls, parents), without the cost of calling __init__ (it runs for every op)
+            ctx = _new(Node)
+            ctx.function = cls
+            ctx._parents = tuple(parents)
+            ctx._saved = ()
+            ctx.out_value = ctx.tag = ctx._inputs = ctx._stamps = None
         if enabled:
             state.enabled = False  # forward's own Tensor operations are not part of the graph
             try:
@@ -407,37 +409,37 @@ class Function:
                 state.enabled = True
         else:
             result = cls.forward(ctx, *inputs, **options)
-        data = result.data if isinstance(result, _Tensor) else result
-        if type(data) is not np.ndarray:
-            data = np.asarray(data)
+        data = result
+        if type(data) is not np.ndarray:  # an array is the usual result: one test for it
+            data = result.data if isinstance(result, _Tensor) else np.asarray(result)
+            if type(data) is not np.ndarray:
+                data = np.asarray(data)
         if parents is None:
             return _make(data)
         node = ctx
         out = _make(data, node)
         node.out_shape = data.shape
         node.out_dtype = data.dtype
-        if data.size <= _value_limit:
+        if _value_limit >= 0 and data.size <= _value_limit:
             node.out_value = data
         saved = node._saved
         if saved:
-            # Stamp what backward will read (see _check_saved): each saved Tensor's array and its
-            # first element, so a change made before backward is caught instead of used.
-            stamps = []
+            # stamp what backward will read, for the version guard (see _raise_changed)
+            guarded = []
             for value in saved:
                 if value is result or value is data:
                     # keep the output's array, not the output Tensor (which refers to this node)
-                    node._saved = tuple(_SavedOutput(data) if v is result or v is data else v for v in saved)
-                    array = data
-                elif isinstance(value, _Tensor):
-                    array = value.data
-                else:  # a number, or an array forward made for itself: nobody else can write to it
-                    stamps.append(None)
-                    continue
+                    output = _SavedOutput(data)
+                    node._saved = tuple(output if v is result or v is data else v for v in saved)
+                    value = output
+                elif not isinstance(value, _Tensor):
+                    continue  # a number, or an array forward made for itself: nobody else writes to it
+                array = value.data
                 try:
-                    stamps.append((array, _first(array, 0)))
+                    guarded.append((value, array, _first(array, 0)))
                 except IndexError:  # an empty array cannot change
-                    stamps.append(None)
-            node._stamps = (_write_count, stamps)
+                    pass
+            node._stamps = (_write_count, guarded)
         if has_constant:
             node._inputs = inputs  # read only by those who ask for constant_inputs
         if state.tag is not None:
