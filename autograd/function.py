@@ -432,7 +432,7 @@ class Function:
                     output = _SavedOutput(data)
                     node._saved = tuple(output if v is result or v is data else v for v in saved)
                     value = output
-                elif not isinstance(value, _Tensor):
+                elif type(value) is not _Tensor and not isinstance(value, _Tensor):
                     continue  # a number, or an array forward made for itself: nobody else writes to it
                 array = value.data
                 try:
