@@ -116,6 +116,7 @@ class Node:
         "tag",  # what engine.state.tag was when the node was made (the drawings' module scope), or None
         "_inputs",  # the inputs, kept only when some are constants (see constant_inputs)
         "_stamps",  # what forward saw of the saved values, or None (see the version guard, below)
+        "_writes",  # how many writes note_write had seen when _stamps was made
         "__dict__",  # ctx.anything = ... in a Function's forward, as in PyTorch
         "__weakref__",
     )
@@ -189,10 +190,10 @@ class Node:
             _ = self.saved_tensors  # raises the "second backward" error
         stamps = self._stamps
         if stamps is not None:  # the version guard, inlined: one element read per saved Tensor
-            for value, array, first in stamps[1]:
+            for value, array, first in stamps:
                 if value.data is not array or _first(array, 0) != first:
                     _raise_changed(self)
-            if stamps[0] != _write_count:  # an engine writer wrote somewhere since this forward
+            if self._writes != _write_count:  # an engine writer wrote somewhere since this forward
                 _check_announced(self)
         raw = function.backward_on_arrays and not _state.enabled
         if raw:
@@ -238,10 +239,10 @@ class Node:
 
 
 # -- the version guard ----------------------------------------------------------------------
-# ``Function.apply`` stamps every node that saved values with ``(writes, guarded)``: ``writes``
-# is how many writes note_write had seen, ``guarded`` a ``(saved value, its array, the array's
-# first element)`` per saved Tensor and saved output. Before its backward runs, the node checks that each saved
-# Tensor still holds that array (``t.data = ...`` rebinds it), that the first element is the
+# ``Function.apply`` stamps every node that saved values: ``node._stamps`` holds a ``(saved
+# value, its array, the array's first element)`` per saved Tensor and saved output, and
+# ``node._writes`` how many writes note_write had seen. Before its backward runs, the node
+# checks that each saved Tensor still holds that array (``t.data = ...`` rebinds it), that the first element is the
 # same (``t.data[...] = ...``, ``t.data -= lr * g``, a write through ``t.numpy()``), and that
 # no engine writer announced a write to the array since (optimiser steps, ``nn.init``,
 # ``load_state_dict``, see note_write). Otherwise backward would use values the forward pass
@@ -250,7 +251,7 @@ class Node:
 
 
 def _check_announced(node):
-    writes, guarded = node._stamps
+    writes, guarded = node._writes, node._stamps
     for _, array, _ in guarded:
         if _written_since(array, writes):
             _raise_changed(node)
@@ -259,7 +260,7 @@ def _check_announced(node):
 def _raise_changed(node):
     """The version guard's error, naming the op, the value, its shape and the fix (returns
     quietly when the only difference is a NaN that stayed NaN)."""
-    writes, guarded = node._stamps
+    writes, guarded = node._writes, node._stamps
     for value, array, first in guarded:
         now = array.item(0)
         if value.data is not array:
@@ -439,7 +440,8 @@ class Function:
                     guarded.append((value, array, _first(array, 0)))
                 except IndexError:  # an empty array cannot change
                     pass
-            node._stamps = (_write_count, guarded)
+            node._stamps = guarded
+            node._writes = _write_count
         if has_constant:
             node._inputs = inputs  # read only by those who ask for constant_inputs
         if state.tag is not None:
