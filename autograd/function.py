@@ -124,6 +124,7 @@ class Node:
     creation_trace = None  # where in the user's code the op was made (detect_anomaly only)
 
     def __init__(self, function, parents):
+        # Function.apply makes its nodes without calling __init__ (for speed): keep the two alike
         self.function = function
         self._parents = parents
         self._saved = ()
@@ -396,7 +397,7 @@ class Function:
         if parents is None:  # nothing to record: a context that only lets forward run
             ctx = _new(_Unrecorded)
             ctx.count = len(inputs)
-        else:  # Node(cls, parents), without the cost of calling __init__ (it runs for every op)
+        else:  # Node(cls, parents) without the cost of calling __init__ (this runs for every op)
             ctx = _new(Node)
             ctx.function = cls
             ctx._parents = tuple(parents)
