@@ -51,7 +51,7 @@ def keep_values_up_to(size):
     return previous
 
 
-# -- the version guard's record of in-place writes (see _check_saved) ---------------------------
+# -- the version guard's record of in-place writes (see "the version guard" below) --------------
 _write_count = 0  # how many in-place writes the engine's own writers have announced
 _written = {}  # id(array) -> (weak reference to it, _write_count at its last announced write)
 
@@ -243,12 +243,13 @@ class Node:
 # ``Function.apply`` stamps every node that saved values: ``node._stamps`` holds a ``(saved
 # value, its array, the array's first element)`` per saved Tensor and saved output, and
 # ``node._writes`` how many writes note_write had seen. Before its backward runs, the node
-# checks that each saved Tensor still holds that array (``t.data = ...`` rebinds it), that the first element is the
-# same (``t.data[...] = ...``, ``t.data -= lr * g``, a write through ``t.numpy()``), and that
-# no engine writer announced a write to the array since (optimiser steps, ``nn.init``,
-# ``load_state_dict``, see note_write). Otherwise backward would use values the forward pass
-# never saw, a silently wrong gradient: it raises instead, as PyTorch does for its in-place
-# operations. Arrays a Function saves that are no Tensor's data (masks it made) are its own.
+# checks that each saved Tensor still holds that array (``t.data = ...`` rebinds it), that the
+# first element is the same (``t.data[...] = ...``, ``t.data -= lr * g``, a write through
+# ``t.numpy()``), and that no engine writer announced a write to the array since (optimiser
+# steps, ``nn.init``, ``load_state_dict``, see note_write). Otherwise backward would use values
+# the forward pass never saw, a silently wrong gradient: it raises instead, as PyTorch does for
+# its in-place operations. Arrays a Function saves that are no Tensor's data (masks it made)
+# are its own.
 
 
 def _check_announced(node):
@@ -307,7 +308,9 @@ def sum_to_shape(grad, shape, dtype, node, index, raw):
 
 def _reduce_broadcast(grad, shape, node, index):
     lead = grad.ndim - len(shape)
-    mismatch = lead < 0 or any(size != 1 and size != grad_size for size, grad_size in zip(shape, grad.shape[lead:]))
+    mismatch = lead < 0 or any(
+        size != 1 and size != grad_size for size, grad_size in zip(shape, grad.shape[lead:])
+    )
     if mismatch:
         raise ValueError(
             f"{node.name}.backward returned a gradient of shape {tuple(grad.shape)} for input "
