@@ -18,12 +18,13 @@ Functions), so it cannot import the Tensor class: ``tensor.py`` hands it over wi
 from __future__ import annotations
 
 import traceback
+import weakref
 
 import numpy as np
 
 from .engine import state as _state
 
-__all__ = ["Function", "Node", "sum_to_shape", "register_tensor_type", "keep_values_up_to"]
+__all__ = ["Function", "Node", "sum_to_shape", "register_tensor_type", "keep_values_up_to", "note_write"]
 
 # The Tensor class and its no-copy constructor, registered by tensor.py when it is imported.
 # The ops read ``function.tensor_type`` to tell a Tensor from an array or a number.
@@ -31,6 +32,7 @@ tensor_type = None
 _Tensor = None  # the same class, under the name the hot paths below use
 _make = None  # make(data, grad_fn=None): a Tensor around ``data`` as it is (no copy, no checks)
 _new = object.__new__
+_first = np.ndarray.item  # _first(array, 0): the fingerprint of an array (cheapest read of one element)
 
 
 def register_tensor_type(tensor_class, make):
@@ -51,6 +53,43 @@ def keep_values_up_to(size):
     global _value_limit
     previous, _value_limit = _value_limit, size
     return previous
+
+
+# -- the version guard's record of in-place writes (see "the version guard" below) --------------
+_write_count = 0  # how many in-place writes the engine's own writers have announced
+_written = {}  # id(array) -> (weak reference to it, _write_count at its last announced write)
+
+
+def note_write(value):
+    """Announce that ``value`` (a Tensor, or the array it holds) is being changed in place.
+
+    The engine's own in-place writers call it (``nn.init``, ``Module.load_state_dict``, the
+    optimisers' steps), so a backward through a graph that saved the old values raises even
+    when the values the guard samples happen to stay the same. Costs a dict entry per
+    written array, dropped when the array is freed.
+    """
+    global _write_count
+    array = value.data if isinstance(value, _Tensor) else value
+    _write_count += 1
+    for target in (array, array.base):  # the array, and the one that owns its memory if it is a view
+        if isinstance(target, np.ndarray):
+            key = id(target)
+            _written[key] = (weakref.ref(target, lambda ref, key=key: _forget(key, ref)), _write_count)
+
+
+def _forget(key, ref):
+    entry = _written.get(key)
+    if entry is not None and entry[0] is ref:
+        del _written[key]
+
+
+def _written_since(array, count):
+    """Was ``array`` (or the array owning its memory) announced written after ``count``?"""
+    for target in (array, array.base):
+        entry = _written.get(id(target))
+        if entry is not None and entry[1] > count and entry[0]() is target:
+            return True
+    return False
 
 
 class _SavedOutput:
@@ -81,6 +120,8 @@ class Node:
         "out_shape",
         "out_dtype",
         "out_value",  # the output itself when small (see keep_values_up_to), else None
+        "_stamps",  # what forward saw of the saved values, or None (see the version guard, below)
+        "_writes",  # how many writes note_write had seen when _stamps was made
         "__dict__",  # ctx.anything = ... in a Function's forward, as in PyTorch
         "__weakref__",
     )
@@ -91,9 +132,12 @@ class Node:
     _partial = False  # True when some input of apply needs no gradient
 
     def __init__(self, function, parents):
+        # Function.apply makes its nodes without calling __init__ (for speed): keep the two alike
         self.function = function
         self._parents = parents
         self._saved = ()
+        self.out_value = None
+        self._stamps = None
 
     # -- what forward uses ---------------------------------------------------------------
     @property
@@ -154,6 +198,13 @@ class Node:
         saved = self._saved
         if saved is None:
             _ = self.saved_tensors  # raises the "second backward" error
+        stamps = self._stamps
+        if stamps is not None:  # the version guard, inlined: one element read per saved Tensor
+            for value, array, first in stamps:
+                if value.data is not array or _first(array, 0) != first:
+                    _raise_changed(self)
+            if self._writes != _write_count:  # an engine writer wrote somewhere since this forward
+                _check_announced(self)
         raw = function.backward_on_arrays and not _state.enabled
         if raw:
             if type(grad) is not np.ndarray and isinstance(grad, _Tensor):  # a Tensor seed
@@ -165,7 +216,7 @@ class Node:
             grads = function.backward(self, grad)
         if saved and not retain_graph:
             # free what forward saved; a node that saved nothing can run again, as in PyTorch
-            self._saved = None
+            self._saved = self._stamps = None
         if type(grads) is not tuple:
             grads = (grads,)
         parents = self._parents
@@ -195,6 +246,55 @@ class Node:
             else:
                 adapted.append(sum_to_shape(g, shape, dtype, self, index, raw))
         return adapted
+
+
+# -- the version guard ----------------------------------------------------------------------
+# ``Function.apply`` stamps every node that saved values: ``node._stamps`` holds a ``(saved
+# value, its array, the array's first element)`` per saved Tensor and saved output, and
+# ``node._writes`` how many writes note_write had seen. Before its backward runs, the node
+# checks that each saved Tensor still holds that array (``t.data = ...`` rebinds it), that the
+# first element is the same (``t.data[...] = ...``, ``t.data -= lr * g``, a write through
+# ``t.numpy()``), and that no engine writer announced a write to the array since (optimiser
+# steps, ``nn.init``, ``load_state_dict``, see note_write). Otherwise backward would use values
+# the forward pass never saw, a silently wrong gradient: it raises instead, as PyTorch does for
+# its in-place operations. Arrays a Function saves that are no Tensor's data (masks it made)
+# are its own.
+
+
+def _check_announced(node):
+    writes, guarded = node._writes, node._stamps
+    for _, array, _ in guarded:
+        if _written_since(array, writes):
+            _raise_changed(node)
+
+
+def _raise_changed(node):
+    """The version guard's error, naming the op, the value, its shape and the fix (returns
+    quietly when the only difference is a NaN that stayed NaN)."""
+    writes, guarded = node._writes, node._stamps
+    for value, array, first in guarded:
+        now = array.item(0)
+        if value.data is not array:
+            how = "its .data was replaced by another array"
+        elif _written_since(array, writes):
+            how = "it was written in place (an optimiser step, nn.init or load_state_dict)"
+        elif now == first or (now != now and first != first):
+            continue
+        else:
+            how = f"its values were changed in place (its first element was {first!r}, now {now!r})"
+        if type(value) is _SavedOutput:
+            what = f"its own output (shape {tuple(array.shape)}, {array.dtype})"
+        else:
+            position = next(i for i, saved in enumerate(node._saved) if saved is value)
+            kind = "a leaf tensor (a parameter or an input)" if value.grad_fn is None else "a tensor"
+            what = f"{kind} of shape {tuple(array.shape)} and dtype {array.dtype} (saved value {position})"
+        raise RuntimeError(
+            f"{node.name} backward: {what}, which {node.name} saved for backward, has changed since "
+            f"the forward pass: {how}. The gradient would use the new values, which the forward "
+            "pass never saw. Call backward() before changing it (for example optimizer.step() "
+            "after loss.backward()), or run the forward pass again after the change; to keep "
+            "the old values for this graph, change a copy (t.data.copy()) instead."
+        )
 
 
 def sum_to_shape(grad, shape, dtype, node, index, raw):
@@ -314,8 +414,12 @@ class Function:
         if parents is None:  # nothing to record: a context that only lets forward run
             ctx = _new(_Unrecorded)
             ctx.count = len(inputs)
-        else:
-            ctx = Node(cls, tuple(parents))
+        else:  # Node(cls, parents) without the cost of calling __init__ (this runs for every op)
+            ctx = _new(Node)
+            ctx.function = cls
+            ctx._parents = tuple(parents)
+            ctx._saved = ()
+            ctx._stamps = None
             if needed < position:
                 ctx._partial = True
         if enabled and not cls.forward_on_arrays:
@@ -326,9 +430,11 @@ class Function:
                 state.enabled = True
         else:
             result = cls.forward(ctx, *inputs, **options)
-        data = result.data if isinstance(result, _Tensor) else result
-        if type(data) is not np.ndarray:
-            data = np.asarray(data)
+        data = result
+        if type(data) is not np.ndarray:  # an array is the usual result: one test for it
+            data = result.data if isinstance(result, _Tensor) else np.asarray(result)
+            if type(data) is not np.ndarray:
+                data = np.asarray(data)
         if parents is None:
             return _make(data)
         node = ctx
@@ -338,12 +444,23 @@ class Function:
         node.out_value = data if data.size <= _value_limit else None
         saved = node._saved
         if saved:
+            # stamp what backward will read, for the version guard (see _raise_changed)
+            guarded = []
             for value in saved:
                 if value is result or value is data:
                     # keep the output's array, not the output Tensor (which refers to this node)
                     output = _SavedOutput(data)
                     node._saved = tuple(output if v is result or v is data else v for v in saved)
-                    break
+                    value = output
+                elif type(value) is not _Tensor and not isinstance(value, _Tensor):
+                    continue  # a number, or an array forward made for itself: nobody else writes to it
+                array = value.data
+                try:
+                    guarded.append((value, array, _first(array, 0)))
+                except IndexError:  # an empty array cannot change
+                    pass
+            node._stamps = guarded
+            node._writes = _write_count
         if has_constant:
             node._inputs = inputs  # read only by those who ask for constant_inputs
         if state.tag is not None:

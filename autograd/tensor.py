@@ -377,8 +377,16 @@ class Tensor:
         return ops.Relu.apply(self)
 
     def clip(self, lo=None, hi=None):
-        """f(x) = min(max(x, lo), hi); the gradient passes where lo <= x <= hi."""
-        return ops.Clip.apply(self, lo=lo, hi=hi)
+        """f(x) = min(max(x, lo), hi); bounds are numbers, arrays or Tensors (broadcast), or None.
+
+        The gradient passes to x where lo <= x <= hi, and to a bound that requires grad where
+        it is the value taken (PyTorch's ``clamp``).
+
+        >>> import autograd
+        >>> autograd.Tensor([-2.0, 0.5, 3.0]).clip(0.0, autograd.Tensor([1.0, 1.0, 2.0]))
+        Tensor([0. , 0.5, 2. ])
+        """
+        return ops.Clip.apply(self, *[None if b is None else _operand(b, self) for b in (lo, hi)])
 
     def softmax(self, axis=None, *, dim=None):
         """e^x / sum(e^x) along ``axis`` (or ``dim``; default -1), stable for large logits.

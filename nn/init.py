@@ -16,6 +16,7 @@ import math
 import numpy as np
 
 from autograd import no_grad
+from autograd.function import note_write
 
 __all__ = [
     "manual_seed",
@@ -57,6 +58,7 @@ def default_generator():
 def _fill(tensor, values):
     with no_grad():  # an in-place change of a leaf's values is never part of the graph
         tensor.data[...] = values
+    note_write(tensor)  # a graph that saved the old values refuses to backward through them
     return tensor
 
 

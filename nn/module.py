@@ -15,6 +15,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from autograd import Tensor, get_default_dtype, no_grad
+from autograd.function import note_write
 from autograd.viz import scope
 
 __all__ = ["Parameter", "Module", "Sequential", "ModuleList"]
@@ -468,6 +469,7 @@ class Module:
         with no_grad():
             for name, value in values.items():
                 own[name].data[...] = value  # in place: optimisers holding the parameter see the new values
+                note_write(own[name])  # a graph that saved the old values refuses to backward through them
         return _LoadResult(missing, unexpected)
 
     # -- printing -------------------------------------------------------------------------

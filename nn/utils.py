@@ -14,6 +14,7 @@ import math
 import numpy as np
 
 from autograd import Tensor, concatenate
+from autograd.function import note_write
 
 from . import checks
 
@@ -131,5 +132,6 @@ def vector_to_parameters(vec, parameters):
         raise ValueError(f"{where}: vec has {values.size} elements but the parameters hold {needed}")
     start = 0
     for p in params:
+        note_write(p)  # a graph that saved the old values refuses to backward through them
         p.data[...] = values[start : start + p.size].reshape(p.shape)  # in place: optimisers keep the arrays
         start += p.size

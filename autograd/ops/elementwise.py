@@ -112,8 +112,15 @@ class Div(Op):
 class Pow(Op):
     """f(a, b) = a ** b;  df/da = b a^(b-1), df/db = out log(a).
 
-    NOTE: where ``a == 0`` the exponent's gradient is taken as 0 (as PyTorch does), not
-    ``0 * log(0) = nan``.
+    NOTE: at a == 0 the values follow PyTorch. df/da is 0 where a == 0 and b == 0 (so
+    ``x ** 0`` has gradient 0 at 0, not ``0 * 0^-1 = nan``, and ``x ** 1`` has second
+    derivative 0 there); df/db is 0 where a == 0 and b >= 0 (the limit of ``a^b log a``) and
+    ``inf * -inf = -inf`` where a == 0 and b < 0. The choices are made with an elementwise
+    ``where`` in the backward rule, so second derivatives at a == 0 are PyTorch's too,
+    including its NaN for the exponent's second derivatives there (``a^b`` is not defined for
+    a < 0, so there is no two-sided derivative to give). One deliberate difference: PyTorch
+    zeroes df/da wherever b == 0, which also zeroes the mixed derivative d2f/dadb there
+    (it is a^(b-1) = 1/a, e.g. 1 at a = 1, b = 0); here only a == 0 is masked, so it is right.
     """
 
     @staticmethod
@@ -126,9 +133,22 @@ class Pow(Op):
     def backward(ctx, grad):
         a, b, out = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
-        grad_a = grad * b * a ** (b - 1) if need_a else None
-        grad_b = grad * out * log(a + (a == 0)) if need_b else None  # log 1 = 0 where a = 0
+        grad_a = grad_b = None
+        with np.errstate(divide="ignore", invalid="ignore"):  # 0 ** -1 and log 0 are meant
+            if need_a and type(b) in (int, float):  # a number exponent: x ** 2, x ** 0
+                grad_a = grad * b * a ** (b - 1) if b != 0 else _where(True, 0.0, a)  # zeros like a
+            elif need_a:
+                grad_a = _where((b == 0) * (a == 0), 0.0, grad * b * a ** (b - 1))
+            if need_b:
+                grad_b = grad * _where((a == 0) * (b >= 0), 0.0, out * log(a))
         return grad_a, grad_b
+
+
+def _where(condition, a, b):
+    """``a`` where ``condition`` else ``b``, on arrays or (differentiably) on Tensors."""
+    if hasattr(b, "grad_fn") or hasattr(a, "grad_fn"):
+        return Where.apply(condition, a, b)
+    return np.where(condition, a, b)
 
 
 # -- functions of one value ----------------------------------------------------------------
@@ -250,63 +270,97 @@ class Relu(Op):
 
 
 class Clip(Op):
-    """f(x) = min(max(x, lo), hi);  f'(x) = 1 if lo <= x <= hi else 0.
+    """f(x, lo, hi) = min(max(x, lo), hi);  df/dx = 1 where lo <= x <= hi, df/dlo = 1 where
+    x < lo, df/dhi = 1 where x > hi (0 elsewhere).
 
-    NOTE: at the bounds themselves the gradient passes (PyTorch's ``clamp`` convention).
-    ``lo`` or ``hi`` may be ``None`` for no bound.
+    ``lo`` and ``hi`` are numbers, arrays or Tensors (broadcast with ``x`` by NumPy's rules),
+    or ``None`` for no bound; Tensor bounds that require grad get their gradient too.
+
+    NOTE: PyTorch's ``clamp`` conventions: at a bound itself the gradient goes to ``x``; where
+    ``lo == hi`` and x < lo neither bound gets it; a NaN in ``x`` gives NaN and no gradient.
+    ``lo > hi`` anywhere is an error (PyTorch and NumPy quietly return ``hi`` there).
     """
 
     @staticmethod
     def forward(ctx, x, lo=None, hi=None):
-        if lo is not None and hi is not None and lo > hi:
-            raise ValueError(f"clip: lo={lo} is greater than hi={hi}")
-        data = x.data
-        if ctx.needs_input_grad[0]:
-            inside = np.ones(data.shape, dtype=bool)
-            if lo is not None:
-                inside &= data >= lo
-            if hi is not None:
-                inside &= data <= hi
-            ctx.save_for_backward(inside)
-        return np.clip(data, lo, hi)
+        low, high = data_of(lo), data_of(hi)
+        if low is not None and high is not None and np.any(np.greater(low, high)):
+            raise ValueError(f"clip: lo={_brief(low)} is greater than hi={_brief(high)}; give lo <= hi")
+        ctx.save_for_backward(x, lo, hi)
+        try:
+            return np.clip(x.data, low, high)
+        except ValueError:
+            raise ValueError(
+                f"clip: x of shape {x.shape}, lo of shape {np.shape(low)} and hi of shape "
+                f"{np.shape(high)} cannot be broadcast together"
+            ) from None
 
     @staticmethod
     def backward(ctx, grad):
-        (inside,) = ctx.saved_tensors
-        return grad * inside
+        x, lo, hi = ctx.saved_tensors
+        need_x, need_lo, need_hi = ctx.needs_input_grad
+        grad_x = grad_lo = grad_hi = None
+        if need_x:
+            grad_x = grad if lo is None else _where(x >= lo, grad, 0.0)
+            grad_x = grad_x if hi is None else _where(x <= hi, grad_x, 0.0)
+        if need_lo:
+            grad_lo = _where(x < lo, grad, 0.0)
+            grad_lo = grad_lo if hi is None else _where(lo < hi, grad_lo, 0.0)
+        if need_hi:
+            grad_hi = _where(x > hi, grad, 0.0)
+        return grad_x, grad_lo, grad_hi
+
+
+def _brief(value):
+    """A bound for an error message: the number, or the array's shape."""
+    return value if np.ndim(value) == 0 else f"<array of shape {np.shape(value)}>"
 
 
 class Maximum(Op):
     """f(a, b) = max(a, b) elementwise;  df/da = 1 where a > b, df/db = 1 where b > a.
 
-    NOTE: where ``a == b`` the gradient is shared, 1/2 each, as in PyTorch.
+    NOTE: PyTorch's conventions: where ``a == b`` the gradient is shared, 1/2 each; where
+    either is NaN the result is NaN and both get the whole gradient (so the NaN side always
+    receives it). The masks are recomputed in backward from the saved inputs.
     """
 
-    pick = staticmethod(np.maximum)
-
-    @classmethod
-    def forward(cls, ctx, a, b):
-        out = elementwise(cls.pick, cls.__name__.lower(), a, b)
-        share_a = (out == data_of(a)).astype(out.dtype)
-        share_b = (out == data_of(b)).astype(out.dtype)
-        tie = share_a * share_b
-        ctx.save_for_backward(share_a - tie / 2, share_b - tie / 2)
-        return out
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return elementwise(np.maximum, "maximum", a, b)
 
     @staticmethod
     def backward(ctx, grad):
-        share_a, share_b = ctx.saved_tensors
-        return grad * share_a, grad * share_b
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        shared = _where(a == b, grad * 0.5, grad)
+        return (_where(a < b, 0.0, shared) if need_a else None), (_where(a > b, 0.0, shared) if need_b else None)
 
 
-class Minimum(Maximum):
-    """f(a, b) = min(a, b) elementwise; gradient as :class:`Maximum`, ties shared 1/2 each."""
+class Minimum(Op):
+    """f(a, b) = min(a, b) elementwise;  df/da = 1 where a < b, df/db = 1 where b < a.
 
-    pick = staticmethod(np.minimum)
+    NOTE: as :class:`Maximum`: ties shared 1/2 each, NaN on either side gives both the gradient.
+    """
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return elementwise(np.minimum, "minimum", a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        shared = _where(a == b, grad * 0.5, grad)
+        return (_where(a > b, 0.0, shared) if need_a else None), (_where(a < b, 0.0, shared) if need_b else None)
 
 
 class Where(Op):
-    """f(c, a, b) = a where c else b;  df/da = c, df/db = not c (c is a bool mask, no gradient)."""
+    """f(c, a, b) = a where c else b;  df/da = c, df/db = not c (c is a bool mask, no gradient).
+
+    NOTE: the gradient not taken is exactly 0 (even where ``grad`` is inf or NaN), as in PyTorch.
+    """
 
     @staticmethod
     def forward(ctx, condition, a, b):
@@ -325,4 +379,8 @@ class Where(Op):
     def backward(ctx, grad):
         (condition,) = ctx.saved_tensors
         _, need_a, need_b = ctx.needs_input_grad
-        return None, (grad * condition if need_a else None), (grad * ~condition if need_b else None)
+        return (
+            None,
+            (_where(condition, grad, 0.0) if need_a else None),
+            (_where(condition, 0.0, grad) if need_b else None),
+        )

@@ -19,7 +19,9 @@ def plain_index(index):
             raise TypeError("indexing: an index tensor cannot require grad")
         return index.data
     if isinstance(index, list):
-        return np.asarray(index)
+        array = np.asarray(index)
+        # NumPy reads [] as an empty integer index (t[[]] has shape (0, ...)), not a float array
+        return array.astype(np.intp) if array.size == 0 else array
     return index
 
 

@@ -56,7 +56,11 @@ class Sum(Op):
 class Max(Op):
     """f(x) = max of x over ``axis``;  df/dx_i = 1 for the maximal element, 0 elsewhere.
 
-    NOTE: tied maxima share the gradient equally (each gets 1/count), as in PyTorch.
+    NOTE: tied maxima share the gradient equally (each gets 1/count), as in PyTorch. A NaN
+    is the maximum of its slice (NaN propagates) and takes the whole gradient, shared among
+    the slice's NaNs, as ``torch.max`` does. (``torch.amax`` along an axis instead sends NaN to
+    every element of such a slice.) The chosen elements are found in backward, from the saved
+    input and output.
     """
 
     pick = staticmethod(np.max)
@@ -69,36 +73,56 @@ class Max(Op):
         axes = normalise_axis(axis, x.ndim, name)
         data = x.data
         kept = cls.pick(data, axis=axes, keepdims=True)
-        if ctx.needs_input_grad[0]:
-            chosen = (data == kept).astype(data.dtype)
-            ctx.save_for_backward(chosen / chosen.sum(axis=axes, keepdims=True))
-            ctx.kept_shape = kept.shape
-        return kept if keepdims else kept.reshape([n for i, n in enumerate(data.shape) if i not in axes])
+        out = kept if keepdims else kept.reshape([n for i, n in enumerate(data.shape) if i not in axes])
+        ctx.save_for_backward(x, out)
+        ctx.axes = axes
+        ctx.kept_shape = kept.shape
+        return out
 
     @staticmethod
     def backward(ctx, grad):
-        (share,) = ctx.saved_tensors
-        return grad.reshape(ctx.kept_shape) * share
+        x, out = ctx.saved_tensors
+        out = out.reshape(ctx.kept_shape)
+        chosen = (x == out) + (x != x) * (out != out)  # bool or: equal to the extreme, or NaN where it is NaN
+        count = chosen.sum(axis=ctx.axes, keepdims=True).astype(grad.dtype)
+        return grad.reshape(ctx.kept_shape) / count * chosen
 
 
 class Min(Max):
-    """f(x) = min of x over ``axis``; gradient as :class:`Max`, ties shared equally."""
+    """f(x) = min of x over ``axis``; gradient as :class:`Max`: ties shared equally, a NaN takes it."""
 
     pick = staticmethod(np.min)
+
+
+def _softmax_axis(x, axis, op):
+    """Check ``axis`` against ``x`` for (log-)softmax: an error that names the op, the axis and the shape."""
+    if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
+        raise TypeError(f"{op}: axis must be one integer, got {axis!r}")
+    if not -max(x.ndim, 1) <= axis < max(x.ndim, 1):
+        raise ValueError(
+            f"{op}: axis {axis} is out of range for a tensor of shape {x.shape} "
+            f"(valid: {-max(x.ndim, 1)} to {max(x.ndim, 1) - 1})"
+        )
+    return axis if x.ndim else None
 
 
 class Softmax(Op):
     """out_i = e^(x_i) / sum_j e^(x_j) along ``axis``;  dx = out * (grad - sum(grad * out)).
 
     NOTE: a primitive for stability: the row's maximum is subtracted before exponentiating,
-    so logits of size 1e3 do not overflow.
+    so logits of size 1e3 do not overflow. An axis of length 0 gives an empty result, as in
+    PyTorch.
     """
 
     @staticmethod
     def forward(ctx, x, axis=-1):
-        shifted = x.data - x.data.max(axis=axis, keepdims=True)
-        e = np.exp(shifted)
-        out = e / e.sum(axis=axis, keepdims=True)
+        axis = _softmax_axis(x, axis, "softmax")
+        if x.size == 0:
+            out = x.data.copy()
+        else:
+            shifted = x.data - x.data.max(axis=axis, keepdims=True)
+            e = np.exp(shifted)
+            out = e / e.sum(axis=axis, keepdims=True)
         ctx.save_for_backward(out)
         ctx.axis = axis
         return out
@@ -112,13 +136,18 @@ class Softmax(Op):
 class LogSoftmax(Op):
     """out_i = x_i - log sum_j e^(x_j) along ``axis``;  dx = grad - softmax(x) * sum(grad).
 
-    NOTE: a primitive for stability (log-sum-exp with the maximum subtracted first).
+    NOTE: a primitive for stability (log-sum-exp with the maximum subtracted first). An axis
+    of length 0 gives an empty result, as in PyTorch.
     """
 
     @staticmethod
     def forward(ctx, x, axis=-1):
-        shifted = x.data - x.data.max(axis=axis, keepdims=True)
-        out = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+        axis = _softmax_axis(x, axis, "log_softmax")
+        if x.size == 0:
+            out = x.data.copy()
+        else:
+            shifted = x.data - x.data.max(axis=axis, keepdims=True)
+            out = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
         ctx.save_for_backward(out)
         ctx.axis = axis
         return out

@@ -20,6 +20,7 @@ from numbers import Integral, Real
 import numpy as np
 
 from autograd import Tensor
+from autograd.function import note_write
 
 __all__ = ["Optimizer"]
 
@@ -152,6 +153,7 @@ class Optimizer:
                     f"but its .grad has shape {g.shape}; a gradient must have its parameter's shape "
                     "(was .grad set by hand?)"
                 )
+            note_write(p)  # the step writes p.data in place: a stale graph must not backward through it
             yield p, g
 
     # ---- state dicts ----------------------------------------------------------------------

@@ -3,15 +3,42 @@
 A program is a list of steps; each step applies an op to earlier values (picked at random,
 so nodes are shared) and the result is a weighted sum of some values. Leaves have shapes that
 broadcast to a common shape, so broadcasting happens all over the graph.
+
+The domain includes the points where gradients need conventions: leaves drawn from a few
+exact values (zeros, so zero bases of powers; repeated values, so ties in max, maximum and
+minimum and values on clip's bounds) besides arbitrary floats, integer powers (including
+``x ** 0`` and ``x ** 1``), powers with a tensor exponent and ``0 ** x``. Programs with
+``kinks`` (ops that are not differentiable at such points) are compared with PyTorch only;
+the numerical-difference tests draw ``programs(kinks=False)``.
+
+How many programs each test draws scales with ``CHAINRULE_EXAMPLES`` (25 by default, see
+tests/conftest.py): ``scaled(n)`` is ``n`` at the default, ``n * 40`` at 1000.
 """
+
+import os
 
 import numpy as np
 from hypothesis import strategies as st
 
+import autograd
+from autograd import Tensor
 from autograd.testing import arrays, shapes
 
-UNARY = ["exp_tanh", "sigmoid", "tanh", "square", "softplus_like", "sum_keep", "max_keep", "log_1p_sq"]
-BINARY = ["add", "sub", "mul", "div_safe", "matmul_sq"]
+SMOOTH_UNARY = ["exp_tanh", "sigmoid", "tanh", "square", "softplus_like", "sum_keep", "log_1p_sq",
+                "pow0", "pow1", "pow2", "pow3"]  # fmt: skip
+KINKED_UNARY = ["max_keep", "clip", "zero_pow"]
+SMOOTH_BINARY = ["add", "sub", "mul", "div_safe", "matmul_sq", "pow_tensor"]
+KINKED_BINARY = ["maximum", "minimum"]
+UNARY = SMOOTH_UNARY + KINKED_UNARY
+BINARY = SMOOTH_BINARY + KINKED_BINARY
+KINKS = set(KINKED_UNARY + KINKED_BINARY)
+# exact values: zeros, ties, clip's bounds (+-1), and a power's base of 1
+SPECIAL = [0.0, 0.0, 1.0, -1.0, 0.5, -0.5, 2.0]
+
+
+def scaled(n):
+    """``n`` examples at the default ``CHAINRULE_EXAMPLES`` (25), proportionally more or fewer."""
+    return max(1, n * int(os.environ.get("CHAINRULE_EXAMPLES", "25")) // 25)
 
 
 def apply_unary(op, x, lib):
@@ -29,6 +56,12 @@ def apply_unary(op, x, lib):
         return lib.sum(x, -1, True)
     if op == "max_keep":
         return lib.max(x, -1, True)
+    if op.startswith("pow"):  # integer powers of a bounded value: zero bases where x == 0
+        return lib.tanh(x) ** int(op[3:])
+    if op == "clip":
+        return lib.clip(x, -1.0, 1.0)
+    if op == "zero_pow":  # 0 ** (x^2): 1 where x == 0, else 0; the exponent's gradient is 0
+        return 0.0 ** (x * x)
     return lib.log(1.0 + x * x)
 
 
@@ -41,11 +74,19 @@ def apply_binary(op, a, b, lib):
         return a * b
     if op == "div_safe":
         return a / (1.5 + b * b)
+    if op == "pow_tensor":  # a positive base, a bounded tensor exponent
+        return (a * a + 0.5) ** lib.tanh(b)
+    if op == "maximum":
+        return lib.maximum(a, b)
+    if op == "minimum":
+        return lib.minimum(a, b)
     return lib.matmul_square(a, b)
 
 
 @st.composite
-def programs(draw):
+def programs(draw, kinks=True):
+    unary, binary = (UNARY, BINARY) if kinks else (SMOOTH_UNARY, SMOOTH_BINARY)
+    elements = st.one_of(st.floats(-2, 2, allow_nan=False), st.sampled_from(SPECIAL))
     common = draw(shapes(min_dims=1, max_dims=3, max_side=3))
     n_leaves = draw(st.integers(1, 3))
     leaves = []
@@ -53,14 +94,14 @@ def programs(draw):
         # a shape that broadcasts *to* the common one: a suffix of it, some axes squeezed to 1
         kept = common[len(common) - draw(st.integers(1, len(common))) :]
         shape = tuple(1 if draw(st.booleans()) else n for n in kept)
-        leaves.append(draw(arrays(shape=shape)))
+        leaves.append(draw(arrays(shape=shape, elements=elements)))
     steps = []
     n_values = n_leaves
     for _ in range(draw(st.integers(1, 8))):
         if draw(st.booleans()):
-            steps.append(("u", draw(st.sampled_from(UNARY)), draw(st.integers(0, n_values - 1))))
+            steps.append(("u", draw(st.sampled_from(unary)), draw(st.integers(0, n_values - 1))))
         else:
-            op = draw(st.sampled_from(BINARY))
+            op = draw(st.sampled_from(binary))
             steps.append(("b", op, draw(st.integers(0, n_values - 1)), draw(st.integers(0, n_values - 1))))
         n_values += 1
     picks = draw(st.lists(st.integers(0, n_values - 1), min_size=1, max_size=3))
@@ -104,6 +145,9 @@ class Ours:
     log = staticmethod(lambda x: x.log())
     sum = staticmethod(lambda x, axis, keep: x.sum(axis=axis, keepdims=keep))
     max = staticmethod(lambda x, axis, keep: x.max(axis=axis, keepdims=keep))
+    clip = staticmethod(lambda x, lo, hi: x.clip(lo, hi))
+    maximum = staticmethod(lambda a, b: autograd.maximum(a, b))
+    minimum = staticmethod(lambda a, b: autograd.minimum(a, b))
 
     @staticmethod
     def matmul_square(a, b):
@@ -138,14 +182,83 @@ class Torch:
         return x.amax(dim=axis, keepdim=keep)
 
     @staticmethod
+    def clip(x, lo, hi):
+        return x.clamp(lo, hi)
+
+    @staticmethod
+    def maximum(a, b):
+        return a.maximum(b)
+
+    @staticmethod
+    def minimum(a, b):
+        return a.minimum(b)
+
+    @staticmethod
     def matmul_square(a, b):
         return matmul_square(a, b)
 
 
 def has_near_ties(program):
-    """Max over an axis is not differentiable at ties: such programs are filtered out."""
-    return any(step[0] == "u" and step[1] == "max_keep" for step in program[1])
+    """Ops not differentiable at ties or bounds (max, maximum, clip, 0 ** x): numerical
+    differences cannot check them, so those tests filter such programs out."""
+    return any(step[1] in KINKS for step in program[1])
 
 
 def leaves_as(program, make):
     return [make(np.array(leaf)) for leaf in program[0]]
+
+
+def _numerical_gradient(fn, leaves, eps=1e-5):
+    """Central differences of the number ``fn(leaves)`` with respect to every leaf element."""
+    grads = []
+    for leaf in leaves:
+        g = np.zeros_like(leaf)
+        for index in np.ndindex(leaf.shape):
+            saved = leaf[index]
+            leaf[index] = saved + eps
+            up = fn(leaves)
+            leaf[index] = saved - eps
+            down = fn(leaves)
+            leaf[index] = saved
+            g[index] = (up - down) / (2 * eps)
+        grads.append(g)
+    return grads
+
+
+def _first_order_total(program):
+    """leaves -> sum over leaves of sum(dL/dleaf ** 2), with our first-order gradients."""
+
+    def total(arrays):
+        leaves = [Tensor(a.copy(), requires_grad=True) for a in arrays]
+        out = run(program, leaves, Ours)
+        grads = autograd.grad(out, leaves, allow_unused=True)
+        return sum(float((g.data**2).sum()) for g in grads if g is not None)
+
+    return total
+
+
+def _value(program):
+    def value(arrays):
+        return float(run(program, [Tensor(a.copy()) for a in arrays], Ours).data)
+
+    return value
+
+
+def central_difference_verdict(program, second):
+    """Do our gradients (``second``: of the sum of squared first gradients) agree with central
+    differences? Returns ``(agrees, numerical gradients)``; used to judge a mismatch with
+    PyTorch (meaningless at a kink, where no derivative exists)."""
+    arrays = [np.array(a, dtype=np.float64) for a in program[0]]
+    fn = _first_order_total(program) if second else _value(program)
+    with np.errstate(all="ignore"):
+        numeric = _numerical_gradient(fn, arrays)
+        leaves = [Tensor(a.copy(), requires_grad=True) for a in arrays]
+        out = run(program, leaves, Ours)
+        if second:
+            grads = autograd.grad(out, leaves, create_graph=True, allow_unused=True)
+            total = sum(((g * g).sum() for g in grads if g is not None and g.requires_grad), Tensor(0.0))
+            ours = autograd.grad(total, leaves, allow_unused=True)
+        else:
+            ours = autograd.grad(out, leaves, allow_unused=True)
+    ours = [np.zeros_like(a) if g is None else g.data for a, g in zip(arrays, ours)]
+    return all(np.allclose(o, n, rtol=1e-4, atol=1e-6) for o, n in zip(ours, numeric)), numeric

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from hypothesis import assume, given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Tensor
@@ -11,7 +11,7 @@ from ..oracle import torch
 from .op_table import as_tensors
 from .op_table_vocab import ALL_CASES as CASES
 from .op_table_vocab import ALL_IDS as CASE_IDS
-from .random_graphs import Ours, Torch, has_near_ties, programs, run
+from .random_graphs import Ours, Torch, central_difference_verdict, programs, run, scaled
 
 TOL = dict(rtol=1e-9, atol=1e-9)
 
@@ -63,21 +63,65 @@ def test_second_derivatives_equal_pytorch(case, data):
         np.testing.assert_allclose(mine.grad.data, reference.grad.numpy(), **TOL)
 
 
-@given(programs())
-def test_random_graphs_equal_pytorch(program):
-    assume(not has_near_ties(program))
+def compare_random_graph(program, second=True, tol=TOL):
+    """Run ``program`` in both libraries; the list of differences (empty when they agree).
+
+    Compared: the output, every leaf's gradient, and (``second``) the gradient of the sum of
+    the squared first gradients, i.e. second derivatives through every op of the program.
+    NaN equals NaN (both libraries must produce it at the same place).
+    """
+    import autograd
+
     ours = [Tensor(np.array(a), requires_grad=True) for a in program[0]]
     theirs = [torch.from_numpy(np.array(a)).requires_grad_(True) for a in program[0]]
-    out = run(program, ours, Ours)
-    expected = run(program, theirs, Torch)
-    np.testing.assert_allclose(out.data, expected.detach().numpy(), **TOL)
-    out.backward()
-    expected.backward()
-    for mine, reference in zip(ours, theirs):
-        if reference.grad is None:  # a leaf the program never used
-            assert mine.grad is None
-        else:
-            np.testing.assert_allclose(mine.grad.data, reference.grad.numpy(), **TOL)
+    differences = []
+
+    def check(what, mine, reference):
+        if mine is None or reference is None:  # no gradient on one side: the other must be zeros
+            other = mine if reference is None else reference
+            if other is not None and np.any(np.asarray(other) != 0):
+                differences.append(f"{what}: ours {mine}, PyTorch {reference}")
+            return
+        if not np.allclose(mine, reference, equal_nan=True, **tol):
+            differences.append(f"{what}: ours {np.asarray(mine).tolist()}, PyTorch {np.asarray(reference).tolist()}")
+
+    with np.errstate(all="ignore"):
+        out = run(program, ours, Ours)
+        expected = run(program, theirs, Torch)
+        check("output", out.data, expected.detach().numpy())
+        grads = autograd.grad(out, ours, create_graph=second, allow_unused=True)
+        tgrads = torch.autograd.grad(expected, theirs, create_graph=second, allow_unused=True)
+        for index, (g, t) in enumerate(zip(grads, tgrads)):
+            check(f"gradient of leaf {index}", None if g is None else g.data, None if t is None else t.detach().numpy())
+        if not second:
+            return differences
+        total = sum(((g * g).sum() for g in grads if g is not None and g.requires_grad), Tensor(0.0))
+        ttotal = sum(((t * t).sum() for t in tgrads if t is not None and t.requires_grad), torch.tensor(0.0))
+        if not total.requires_grad or not ttotal.requires_grad:
+            return differences
+        second_ours = autograd.grad(total, ours, allow_unused=True)
+        second_theirs = torch.autograd.grad(ttotal, theirs, allow_unused=True)
+        for index, (g, t) in enumerate(zip(second_ours, second_theirs)):
+            check(f"second derivative, leaf {index}", None if g is None else g.data, None if t is None else t.numpy())
+    return differences
+
+
+@settings(max_examples=scaled(25))
+@given(programs())
+def test_random_graphs_equal_pytorch(program):
+    """Values, gradients and second derivatives, ties, zero bases and clip bounds included.
+
+    One known disagreement is PyTorch's: its pow backward zeroes d/da wherever the exponent is
+    0, so its mixed second derivative there is 0 instead of a^(b-1) (see Pow's NOTE). A
+    program whose only differences are second derivatives passes if ours agree with central
+    differences (tests/autograd/long_run.py counts and shows these cases).
+    """
+    differences = compare_random_graph(program)
+    if differences and all(d.startswith("second derivative") for d in differences):
+        agrees, numeric = central_difference_verdict(program, second=True)
+        assert agrees, (differences, numeric)
+    else:
+        assert differences == []
 
 
 def test_tied_maxima_share_like_pytorch_amax():
@@ -87,3 +131,127 @@ def test_tied_maxima_share_like_pytorch_amax():
     ours.max(axis=1).sum().backward()
     theirs.amax(dim=1).sum().backward()
     np.testing.assert_allclose(ours.grad.data, theirs.grad.numpy(), **TOL)
+
+
+def _first_and_second(lib_grad, x, y, out):
+    """(d out/dx, d out/dy) and the 2x2 table of their derivatives, as floats (None: no path)."""
+    gx, gy = lib_grad(out, (x, y), create_graph=True)
+    rows = []
+    for g in (gx, gy):
+        if g.requires_grad:
+            rows.append([None if t is None else t.item() for t in lib_grad(g, (x, y), allow_unused=True)])
+        else:
+            rows.append([None, None])
+    return [gx.item(), gy.item()], rows
+
+
+def _same(mine, theirs):
+    if mine is None or theirs is None:  # no path on one side: the other must be 0
+        return (mine or 0.0) == (theirs or 0.0)
+    return mine == theirs or (np.isnan(mine) and np.isnan(theirs)) or abs(mine - theirs) <= 1e-12 * abs(theirs)
+
+
+@pytest.mark.parametrize("a", [0.0, 0.5, 2.0])
+@pytest.mark.parametrize("b", [-2.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 3.0])
+def test_pow_at_and_near_zero_equals_pytorch(a, b):
+    import autograd
+
+    x, y = Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)
+    tx, ty = torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)
+    with np.errstate(all="ignore"):
+        mine = _first_and_second(autograd.grad, x, y, x**y)
+    theirs = _first_and_second(torch.autograd.grad, tx, ty, tx**ty)
+    assert all(_same(m, t) for m, t in zip(mine[0], theirs[0])), (mine, theirs)
+    for i in range(2):
+        for j in range(2):
+            if (i, j) == (0, 1) and b == 0.0 and a != 0.0:
+                # PyTorch zeroes d/da wherever b == 0, so its d2/dadb there is 0; the true value
+                # a^(b-1) (1 + b log a) = 1/a is what we give (central differences agree)
+                eps = 1e-6
+                numeric = ((a + eps) ** eps - (a - eps) ** eps - (a + eps) ** -eps + (a - eps) ** -eps) / (4 * eps**2)
+                assert theirs[1][0][1] == 0.0 and mine[1][0][1] == pytest.approx(1 / a) == pytest.approx(
+                    numeric, rel=1e-4
+                )
+            else:
+                assert _same(mine[1][i][j], theirs[1][i][j]), ((i, j), mine, theirs)
+
+
+@pytest.mark.parametrize("k", [0, 1, 2, 3, 0.5, 1.5, -1])
+def test_number_powers_at_zero_equal_pytorch(k):
+    import autograd
+
+    x, tx = Tensor(0.0, requires_grad=True), torch.tensor(0.0, requires_grad=True)
+    with np.errstate(all="ignore"):
+        (g,) = autograd.grad(x**k, [x], create_graph=True)
+        (h,) = autograd.grad(g, [x], allow_unused=True) if g.requires_grad else (None,)
+        (tg,) = torch.autograd.grad(tx**k, [tx], create_graph=True)
+        (th,) = torch.autograd.grad(tg, [tx], allow_unused=True) if tg.requires_grad else (None,)
+    assert _same(g.item(), tg.item())
+    assert _same(None if h is None else h.item(), None if th is None else th.item())
+    y, ty = Tensor([-1.0, 0.0, 2.0], requires_grad=True), torch.tensor([-1.0, 0.0, 2.0], requires_grad=True)
+    with np.errstate(all="ignore"):
+        (0.0**y).sum().backward()
+    (0.0**ty).sum().backward()
+    np.testing.assert_array_equal(y.grad.data, ty.grad.numpy())
+
+
+NAN = float("nan")
+
+
+@pytest.mark.parametrize(
+    "ours, theirs, values",
+    [
+        (lambda x: x.max(), lambda x: x.max(), [[NAN, 1.0, 2.0]]),
+        (lambda x: x.min(), lambda x: x.min(), [[3.0, NAN, NAN]]),
+        (lambda x: x.max(), lambda x: x.max(), [[2.0, 1.0, 2.0]]),
+        (
+            lambda a, b: __import__("autograd").maximum(a, b),
+            torch.maximum,
+            [[NAN, 1.0, 2.0, NAN], [1.0, NAN, 2.0, NAN]],
+        ),
+        (
+            lambda a, b: __import__("autograd").minimum(a, b),
+            torch.minimum,
+            [[NAN, 1.0, 2.0, 3.0], [1.0, NAN, 2.0, 1.0]],
+        ),
+        (lambda x: x.clip(0.0, 1.0), lambda x: x.clamp(0.0, 1.0), [[NAN, 0.0, 0.5, 1.0, 2.0]]),
+        (
+            lambda x, lo, hi: x.clip(lo, hi),
+            torch.clamp,
+            [[NAN, 0.5, 2.0, -1.0, 0.0, 1.0, 0.5], [0.0] * 6 + [NAN], [1.0] * 7],
+        ),
+        (lambda x, lo, hi: x.clip(lo, hi), torch.clamp, [[-1.0, 0.5, 2.0], [0.5, 0.5, 0.5], [0.5, 0.5, 0.5]]),
+    ],
+)
+def test_nan_ties_and_clip_bounds_equal_pytorch(ours, theirs, values):
+    mine = [Tensor(v, requires_grad=True) for v in values]
+    reference = [torch.tensor(v, requires_grad=True) for v in values]
+    out, expected = ours(*mine), theirs(*reference)
+    np.testing.assert_array_equal(out.data, expected.detach().numpy())
+    out.sum().backward()
+    expected.sum().backward()
+    for m, r in zip(mine, reference):
+        np.testing.assert_array_equal(m.grad.data, r.grad.numpy())
+
+
+def test_clip_with_tensor_bounds_equals_pytorch_clamp():
+    rng = np.random.default_rng(1)
+    x = rng.uniform(-2, 2, (4, 3))
+    lo, hi = rng.uniform(-1.5, 0, (3,)), rng.uniform(0, 1.5, (4, 1))
+    mine = [Tensor(v, requires_grad=True) for v in (x, lo, hi)]
+    reference = [torch.tensor(v, requires_grad=True) for v in (x, lo, hi)]
+    upstream = rng.standard_normal((4, 3))
+    out, expected = mine[0].clip(mine[1], mine[2]), torch.clamp(*reference)
+    np.testing.assert_array_equal(out.data, expected.detach().numpy())
+    out.backward(upstream)
+    expected.backward(torch.from_numpy(upstream))
+    for m, r in zip(mine, reference):
+        np.testing.assert_allclose(m.grad.data, r.grad.numpy(), **TOL)
+
+
+@pytest.mark.parametrize("op", ["softmax", "log_softmax"])
+def test_softmax_of_an_empty_axis_equals_pytorch(op):
+    for shape, axis in [((2, 0), -1), ((0, 3), 0), ((0, 3), 1)]:
+        out = getattr(Tensor(np.ones(shape)), op)(axis=axis)
+        expected = getattr(torch.ones(shape), op)(dim=axis)
+        assert out.shape == tuple(expected.shape)
