@@ -8,6 +8,7 @@ from .engine import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from .function import Function
 from .functional import grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .program import Program, TraceError, compile, set_num_threads, trace
 from .scalar import Scalar
 from .tensor import Tensor, concatenate, get_default_dtype, maximum, minimum, set_default_dtype, stack, where
 from .viz import draw_graph
@@ -32,4 +33,9 @@ __all__ = [
     "concatenate",
     "stack",
     "draw_graph",
+    "trace",
+    "Program",
+    "compile",
+    "TraceError",
+    "set_num_threads",
 ]

@@ -138,6 +138,8 @@ class Node:
             if type(value) is _SavedOutput:
                 # a fresh Tensor whose grad_fn is this node: differentiable, and no cycle
                 value = _make(value.data, self if _state.enabled else None)
+            elif _state.tracing is not None and type(value) is np.ndarray:
+                _state.tracing.check_saved(self, value)  # an array forward derived would be frozen
             values.append(value)
         return tuple(values)
 
@@ -269,6 +271,12 @@ class Function:
     # ``create_graph=True``, so double backward still works. The built-in ops all do this.
     backward_on_arrays = False
 
+    # Set ``pure = True`` when ``forward`` depends only on its inputs' values and its options
+    # (no randomness, no state, nothing read from elsewhere): a traced program
+    # (``autograd.trace``) may then replay the op by calling ``forward`` on new arrays. The
+    # built-in ops are pure; tracing an op that is not raises ``autograd.TraceError``.
+    pure = False
+
     @staticmethod
     def forward(ctx, *inputs):
         raise NotImplementedError("a Function subclass must define forward(ctx, *inputs)")
@@ -285,6 +293,8 @@ class Function:
         inputs: ``backward`` returns gradients for the positional inputs only.
         """
         state = _state
+        if state.tracer is not None:  # autograd.trace is recording: it applies the op and notes it
+            return state.tracer.apply(cls, inputs, options)
         enabled = state.enabled
         parents = None
         if enabled:

@@ -71,6 +71,8 @@ def _operand(value, like):
         raise TypeError(f"cannot combine a Tensor with a value of dtype {array.dtype}")
     dtype = like.data.dtype
     if dtype.kind == "f" and array.dtype != dtype:
+        if engine.state.tracing is not None:  # the array may be a traced value (a mask): cast as an op
+            return ops.Cast.apply(Tensor._make(array), dtype=dtype)
         array = array.astype(dtype)
     return Tensor._make(array)
 
@@ -193,7 +195,15 @@ class Tensor:
             extras += ", requires_grad=True"
         return f"Tensor({text}{extras})"
 
+    def _asked_for_value(self, what):
+        """Inside a trace, a value computed from the inputs cannot flow back into Python."""
+        tracer = engine.state.tracing
+        if tracer is not None and tracer.is_traced(self):
+            raise tracer.value_error(what, self)
+
     def __bool__(self):
+        if engine.state.tracing is not None:
+            self._asked_for_value("bool()")
         if self.data.size != 1:
             raise ValueError(f"the truth value of a tensor of shape {self.shape} is ambiguous; use .any() or .all()")
         return bool(self.data)
@@ -209,11 +219,21 @@ class Tensor:
 
     def item(self):
         """The single value of a one-element tensor as a Python number."""
+        if engine.state.tracing is not None:
+            self._asked_for_value("item()")
         if self.data.size != 1:
             raise ValueError(f"item() needs a tensor with one element, this one has shape {self.shape}")
         return self.data.item()
 
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
     def tolist(self):
+        if engine.state.tracing is not None:
+            self._asked_for_value("tolist()")
         return self.data.tolist()
 
     def detach(self):
@@ -302,27 +322,25 @@ class Tensor:
         return ops.GetItem.apply(self, index=plain_index(index))
 
     # -- comparisons: bool tensors, never part of the graph ----------------------------------
-    def _compare(self, ufunc, other):
-        other = other.data if isinstance(other, Tensor) else other
-        return Tensor._make(np.asarray(ufunc(self.data, other)))
-
+    # The ops get the arrays, not the Tensors, so nothing is recorded for backward; they are
+    # still ops, so a traced program recomputes a mask like ``x > 0`` from new inputs.
     def __lt__(self, other):
-        return self._compare(np.less, other)
+        return ops.Less.apply(self.data, other.data if isinstance(other, Tensor) else other)
 
     def __le__(self, other):
-        return self._compare(np.less_equal, other)
+        return ops.LessEqual.apply(self.data, other.data if isinstance(other, Tensor) else other)
 
     def __gt__(self, other):
-        return self._compare(np.greater, other)
+        return ops.Greater.apply(self.data, other.data if isinstance(other, Tensor) else other)
 
     def __ge__(self, other):
-        return self._compare(np.greater_equal, other)
+        return ops.GreaterEqual.apply(self.data, other.data if isinstance(other, Tensor) else other)
 
     def __eq__(self, other):
-        return self._compare(np.equal, other)
+        return ops.Equal.apply(self.data, other.data if isinstance(other, Tensor) else other)
 
     def __ne__(self, other):
-        return self._compare(np.not_equal, other)
+        return ops.NotEqual.apply(self.data, other.data if isinstance(other, Tensor) else other)
 
     # -- elementwise functions ---------------------------------------------------------------
     def exp(self):

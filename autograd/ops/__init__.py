@@ -13,9 +13,11 @@ Files, from the bottom up (each imports only those above it):
 * ``shape.py``: reshape, transpose, broadcast, cast, concatenate, stack;
 * ``scatter.py``: adding into zeros at an index (the adjoint of indexing);
 * ``arraylike.py``: the four helpers that let one backward rule run on arrays and Tensors;
-* ``elementwise.py``, ``reductions.py``, ``indexing.py``, ``linalg.py``: the rest.
+* ``elementwise.py``, ``reductions.py``, ``indexing.py``, ``linalg.py``: the rest;
+* ``comparison.py``: ``< <= > >= == !=``, not differentiable, recorded by a trace.
 """
 
+from .comparison import Compare, Equal, Greater, GreaterEqual, Less, LessEqual, NotEqual
 from .elementwise import (
     Abs,
     Add,
@@ -50,4 +52,5 @@ __all__ = [
     "Reshape", "Transpose", "BroadcastTo", "Cast", "Concatenate", "Stack",
     "GetItem", "ScatterAdd",
     "MatMul", "Linear",
+    "Compare", "Less", "LessEqual", "Greater", "GreaterEqual", "Equal", "NotEqual",
 ]  # fmt: skip

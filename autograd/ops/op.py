@@ -12,9 +12,11 @@ __all__ = ["Op", "data_of", "shape_of"]
 class Op(Function):
     """A built-in op: a :class:`~autograd.Function` whose backward uses only what arrays and
     Tensors share (see :mod:`autograd.ops.arraylike`), so the engine runs it on plain arrays
-    unless a graph of the gradient is wanted (``backward_on_arrays``)."""
+    unless a graph of the gradient is wanted (``backward_on_arrays``), and whose forward depends
+    on nothing but its inputs and options, so a traced program can replay it (``pure``)."""
 
     backward_on_arrays = True
+    pure = True  # forward is a function of its inputs and options, so a trace can replay it
 
 
 def data_of(value):
