@@ -19,6 +19,7 @@ import autograd
 from autograd import Tensor
 from autograd.ops import Linear
 from autograd.ops.arraylike import softmax as _softmax
+from autograd.program import is_tracing
 
 from . import checks
 from . import init as _init
@@ -221,6 +222,11 @@ def dropout(x, p=0.5, training=True, generator=None):
         return x
     if p == 1:
         return x * 0.0
+    if is_tracing():
+        raise autograd.TraceError(
+            "dropout: a random op cannot be part of a traced program (its mask would be frozen at "
+            "the traced draw); trace the model in eval() mode, or keep dropout out of the traced function"
+        )
     rng = _init.default_generator() if generator is None else generator
     keep = rng.random(x.shape) >= p
     return x * (keep / (1 - p)).astype(x.dtype)
@@ -354,11 +360,11 @@ def _class_axis(input, where):
     return 1 if input.ndim >= 2 else 0
 
 
-def _class_target(input, target, ignore_index, where):
-    """Check integer class targets against ``input`` (N, C, ...) or (C,).
+def _class_target(input, target, where):
+    """Check integer class targets against ``input`` (N, C, ...) or (C,): dtype and shape.
 
-    Returns the labels as an int array, the mask of samples that count (``None`` when every
-    one does: no label equals ``ignore_index``) and the class axis.
+    Returns the labels as an int array and the class axis. Their values are checked where
+    they are used (:func:`_counted`), so a traced program checks new labels too.
     """
     axis = _class_axis(input, where)
     classes = input.shape[axis]
@@ -368,28 +374,32 @@ def _class_target(input, target, ignore_index, where):
         hint = ""
         if labels.dtype.kind == "f" and labels.shape == expected:
             hint = " (they look like labels stored as floats: use target.astype(np.int64))"
-        raise TypeError(
-            f"{where}: the target must hold integer class indices, got dtype {labels.dtype}{hint}"
-        )
+        raise TypeError(f"{where}: the target must hold integer class indices, got dtype {labels.dtype}{hint}")
     if labels.shape != expected:
         raise ValueError(
             f"{where}: input of shape {input.shape} ({classes} classes on axis {axis}) needs a target of "
             f"shape {expected}, one class index per sample, got target shape {labels.shape}"
         )
+    return labels, axis
+
+
+def _counted(labels, classes, ignore_index, where, shape):
+    """The mask of samples that count (``None`` when every one does: no label equals
+    ``ignore_index``), after checking every other label is a class."""
     if labels.size == 0:
-        return labels, None, axis
+        return None
     # Two reductions settle the usual case (every label a class, none ignored) without a mask.
     low, high = np.minimum.reduce(labels, axis=None), np.maximum.reduce(labels, axis=None)
     if 0 <= low and high < classes and not low <= ignore_index <= high:
-        return labels, None, axis
+        return None
     valid = labels != ignore_index
     bad = valid & ((labels < 0) | (labels >= classes))
     if bad.any():
         raise IndexError(
             f"{where}: target value {labels[bad].flat[0]} is out of range: with {classes} classes "
-            f"(input shape {input.shape}) a target must be in [0, {classes - 1}]"
+            f"(input shape {shape}) a target must be in [0, {classes - 1}]"
         )
-    return labels, (None if valid.all() else valid), axis
+    return None if valid.all() else valid
 
 
 def _pick_index(labels, axis):
@@ -402,20 +412,66 @@ def _pick_index(labels, axis):
     return (grids[0], labels) + tuple(grids[1:])
 
 
-def _loss_scale(grad, valid, count, reduction, axis):
+def _loss_scale(grad, labels, count, ignore_index, reduction, axis):
     """dL/d(per-sample loss): what each sample's loss gets from the reduced loss's gradient.
 
-    ``valid`` is the mask of samples that count (None when all do), ``count`` how many do.
+    ``count`` is the number of samples when every one counts (no label is ``ignore_index``);
+    ``None`` asks for the weights to be recomputed from the labels (:class:`SampleWeights`),
+    which a traced program must do, as it may later be given labels that are ignored.
     """
+    if count is None:
+        if hasattr(labels, "grad_fn"):
+            weights = SampleWeights.apply(labels, ignore_index=ignore_index, reduction=reduction, axis=axis,
+                                          dtype=grad.dtype)  # fmt: skip
+        else:
+            weights = SampleWeights.compute(labels, ignore_index, reduction, axis, grad.dtype)
+        if reduction != "none":
+            return grad * weights
+        return grad.reshape(grad.shape[:axis] + (1,) + grad.shape[axis:]) * weights
     if reduction == "none":
-        scaled = grad if valid is None else grad * valid
-        return scaled.reshape(grad.shape[:axis] + (1,) + grad.shape[axis:])
-    if valid is None:
-        return grad * (1.0 / max(count, 1)) if reduction == "mean" else grad
-    scale = valid.reshape(valid.shape[:axis] + (1,) + valid.shape[axis:])
-    if reduction == "mean":
-        scale = scale / max(count, 1)
-    return grad * scale
+        return grad.reshape(grad.shape[:axis] + (1,) + grad.shape[axis:])
+    return grad * (1.0 / max(count, 1)) if reduction == "mean" else grad
+
+
+class SampleWeights(autograd.Function):
+    """w_n = 1 if label y_n counts (is not ``ignore_index``) else 0, divided by the number that
+    count for the mean; shaped to broadcast along the class axis. Not differentiable: labels are
+    integers."""
+
+    pure = True
+
+    @staticmethod
+    def compute(labels, ignore_index, reduction, axis, dtype):
+        valid = labels != ignore_index
+        weights = valid.reshape(valid.shape[:axis] + (1,) + valid.shape[axis:]).astype(dtype)
+        if reduction == "mean":
+            weights /= max(int(np.add.reduce(valid, axis=None)), 1)  # no sample counts: the mean is 0
+        return weights
+
+    @staticmethod
+    def forward(ctx, labels, ignore_index, reduction, axis, dtype):
+        return SampleWeights.compute(np.asarray(labels.data), ignore_index, reduction, axis, dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return None
+
+
+def _cross_entropy(x, labels, axis, reduction, ignore_index):
+    """The loss on arrays, and the mask of the samples that count (``None``: all of them)."""
+    valid = _counted(labels, x.shape[axis], ignore_index, "cross_entropy", x.shape)
+    count = labels.size if valid is None else int(valid.sum())
+    index = _pick_index(labels if valid is None else np.where(valid, labels, 0), axis)
+    shifted = x - np.maximum.reduce(x, axis=axis, keepdims=True)
+    exp = np.exp(shifted)
+    total = np.add.reduce(exp, axis=axis, keepdims=True)
+    losses = np.log(total).squeeze(axis) - shifted[index]
+    if valid is not None:
+        losses *= valid
+    if reduction == "none":
+        return losses, valid
+    total_loss = np.add.reduce(losses, axis=None)
+    return (total_loss / max(count, 1) if reduction == "mean" else total_loss), valid
 
 
 class CrossEntropy(autograd.Function):
@@ -425,42 +481,42 @@ class CrossEntropy(autograd.Function):
     ``dscores = p - onehot(y)``.
 
     NOTE: fused for speed (one log-softmax, no index scatter in backward). The backward rule
-    uses operations arrays and Tensors share (``backward_on_arrays``): the softmax is computed
-    again from the saved logits, so under create_graph it is a function of them.
+    uses operations arrays and Tensors share (``backward_on_arrays``) and recomputes what it
+    needs from the saved logits and labels (the softmax, the one-hot, which samples count),
+    so under create_graph it is a function of them and a traced program replays it.
     """
 
     backward_on_arrays = True
+    pure = True
 
     @staticmethod
-    def forward(ctx, logits, labels, valid, axis, reduction):
-        x = logits.data
-        count = labels.size if valid is None else int(valid.sum())
-        index = _pick_index(labels if valid is None else np.where(valid, labels, 0), axis)
-        shifted = x - np.maximum.reduce(x, axis=axis, keepdims=True)
-        exp = np.exp(shifted)
-        total = np.add.reduce(exp, axis=axis, keepdims=True)
-        losses = np.log(total).squeeze(axis) - shifted[index]
-        if valid is not None:
-            losses *= valid
+    def compute(logits, labels, axis, reduction, ignore_index):
+        """The loss from arrays: what a traced program runs."""
+        return _cross_entropy(logits, labels, axis, reduction, ignore_index)[0]
+
+    @staticmethod
+    def forward(ctx, logits, labels, axis, reduction, ignore_index):
+        labels_data = labels.data if isinstance(labels, Tensor) else labels
+        loss, valid = _cross_entropy(logits.data, labels_data, axis, reduction, ignore_index)
         if ctx.needs_input_grad[0]:
             ctx.save_for_backward(logits, labels)
-            ctx.axis, ctx.reduction, ctx.valid, ctx.count = axis, reduction, valid, count
-        if reduction == "none":
-            return losses
-        total_loss = np.add.reduce(losses, axis=None)
-        return total_loss / max(count, 1) if reduction == "mean" else total_loss
+            ctx.axis, ctx.reduction, ctx.ignore_index = axis, reduction, ignore_index
+            # every sample counts: backward scales by the static count, unless a traced program
+            # must weigh whatever labels it is later given
+            ctx.count = labels_data.size if valid is None and not is_tracing() else None
+        return loss
 
     @staticmethod
     def backward(ctx, grad):
         logits, labels = ctx.saved_tensors
-        scale = _loss_scale(grad, ctx.valid, ctx.count, ctx.reduction, ctx.axis)
+        scale = _loss_scale(grad, labels, ctx.count, ctx.ignore_index, ctx.reduction, ctx.axis)
         return scale * (_softmax(logits, ctx.axis) - _onehot(labels, logits.shape, ctx.axis)), None
 
 
 def _onehot(labels, shape, axis):
     """onehot(y): a bool array of ``shape`` that is True where the class axis equals the label."""
     classes = np.arange(shape[axis]).reshape((-1,) + (1,) * (len(shape) - axis - 1))
-    return np.expand_dims(labels, axis) == classes
+    return labels.reshape(labels.shape[:axis] + (1,) + labels.shape[axis:]) == classes
 
 
 def cross_entropy(input, target, reduction="mean", ignore_index=-100):
@@ -488,8 +544,10 @@ def cross_entropy(input, target, reduction="mean", ignore_index=-100):
         axis = _class_axis(input, "cross_entropy")
         per_sample = -(_target(target, input) * input.log_softmax(axis=axis)).sum(axis=axis)
         return _reduce(per_sample, reduction)
-    labels, valid, axis = _class_target(input, raw_target, ignore_index, "cross_entropy")
-    return CrossEntropy.apply(input, labels, valid=valid, axis=axis, reduction=reduction)
+    labels, axis = _class_target(input, raw_target, "cross_entropy")
+    # the target Tensor itself when there is one: a traced program then reads new labels
+    labels = target if isinstance(target, Tensor) and target.data is labels else labels
+    return CrossEntropy.apply(input, labels, axis=axis, reduction=reduction, ignore_index=ignore_index)
 
 
 def nll_loss(input, target, reduction="mean", ignore_index=-100):
@@ -506,7 +564,8 @@ def nll_loss(input, target, reduction="mean", ignore_index=-100):
     """
     checks.reduction(reduction, "nll_loss")
     input = _tensor(input)
-    labels, valid, axis = _class_target(input, target, ignore_index, "nll_loss")
+    labels, axis = _class_target(input, target, "nll_loss")
+    valid = _counted(labels, input.shape[axis], ignore_index, "nll_loss", input.shape)
     if valid is None:
         return _reduce(-input[_pick_index(labels, axis)], reduction)
     picked = input[_pick_index(np.where(valid, labels, 0), axis)]

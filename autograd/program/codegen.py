@@ -131,10 +131,13 @@ def generate(program, standalone=False, name="program"):
             else:
                 op_ref = src.bind("op", instr.op)
             options = "".join(f", {key}={src(value)}" for key, value in instr.options.items())
-            call_args = "".join(f", {a}" for a in args)
-            lines = [f"{out} = replay_forward({op_ref}, {instr.as_tensor!r}{call_args}{options})"]
-            if standalone:
-                imports.add("from autograd.program.codegen import replay_forward")
+            if getattr(instr.op, "compute", None) is not None:  # the op's own computation on arrays
+                lines = [f"{out} = {op_ref}.compute({', '.join(args)}{options})"]
+            else:  # the op's forward, handed Tensors where it was given Tensors
+                call_args = "".join(f", {a}" for a in args)
+                lines = [f"{out} = replay_forward({op_ref}, {instr.as_tensor!r}{call_args}{options})"]
+                if standalone:
+                    imports.add("from autograd.program.codegen import replay_forward")
         comment = f"  # {instr.out.type}"
         body.extend(lines[:-1])
         body.append(lines[-1] + comment)

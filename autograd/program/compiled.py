@@ -135,7 +135,7 @@ def _set_grads(program, results, args):
             continue  # an array argument has no .grad
         if type(grad) is not np.ndarray:
             grad = np.asarray(grad)
-        if id(grad) in seen or not grad.flags.writeable or grad.base is not None:
+        if grad.base is not None or id(grad) in seen:  # a view (of a broadcast, of another array)
             grad = grad.copy()  # each .grad an array of its own, as backward() gives
         seen.add(id(grad))
         if leaf.grad is None:

@@ -7,9 +7,10 @@ import keyword
 
 import numpy as np
 
+from .. import ops
 from ..tensor import Tensor, make_tensor, seed_gradient
 from . import codegen
-from .ir import format_value, live_instructions, type_of
+from .ir import Var, format_value, live_instructions, type_of
 from .tracer import TraceError, Tracer, tracing
 
 __all__ = ["Program", "trace"]
@@ -237,12 +238,55 @@ def _grad_var(tracer, grad, leaf):
     return tracer.ref(grad)
 
 
+def _passed_through(instr):
+    """The input an instruction returns unchanged, if it does (a reshape to the same shape, a
+    product with a constant 1 such as backward's seed), else ``None``."""
+    op, args, out = instr.op, instr.args, instr.out
+    if op is ops.Reshape or op is ops.Transpose and len(out.shape) < 2:
+        x = args[0]
+        return x if isinstance(x, Var) and x.shape == out.shape else None
+    if op is ops.Mul:
+        for one, other in (args, args[::-1]):
+            if (isinstance(one, Var) and one.kind == "const" and one.value.size == 1 and one.value.item() == 1
+                    and isinstance(other, Var) and other.shape == out.shape and other.dtype == out.dtype):  # fmt: skip
+                return other
+    return None
+
+
+def _simplified(instrs, outputs):
+    """Drop the instructions that pass a value through unchanged, renaming their results."""
+    alias = {}
+
+    def renamed(value):
+        if isinstance(value, Var):
+            return alias.get(id(value), value)
+        if isinstance(value, tuple):
+            return tuple(renamed(v) for v in value)
+        if isinstance(value, list):
+            return [renamed(v) for v in value]
+        return value
+
+    kept = []
+    for instr in instrs:
+        instr.args = renamed(instr.args)
+        instr.options = {key: renamed(value) for key, value in instr.options.items()}
+        same = _passed_through(instr)
+        if same is None:
+            kept.append(instr)
+        else:
+            alias[id(instr.out)] = same
+    return kept, [renamed(v) for v in outputs]
+
+
 def _make_program(fn, args, tracer, out_vars, grad_vars, targets, single):
-    outputs = out_vars + grad_vars
-    live = live_instructions(tracer.instrs, outputs)
+    instrs, outputs = _simplified(tracer.instrs, out_vars + grad_vars)
+    out_vars, grad_vars = outputs[: len(out_vars)], outputs[len(out_vars) :]
+    live = live_instructions(instrs, outputs)
     used = {id(v) for v in outputs}
     for instr in live:
         used.update(id(v) for v in instr.vars())
+    for number, instr in enumerate(live, start=1):
+        instr.out.name = f"t{number}"  # numbered in order, with no gaps where code was dropped
     captured = [v for v in tracer.captured if id(v) in used]
     consts = [v for v in tracer.consts if id(v) in used]
     return Program(fn, tuple(args), tracer.inputs, captured, consts, live, outputs, len(out_vars), single, targets)

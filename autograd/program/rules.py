@@ -5,11 +5,17 @@ returns an expression (or a few statements ending in an assignment to the result
 program's shapes and dtypes are fixed, a rule can decide things at trace time that the op
 decides at run time (whether a 0-d operand needs a cast, whether a reshape changes anything).
 
-An op without a rule here still replays: a program calls the op's own ``forward`` on the new
-arrays (``autograd.program.codegen.replay_forward``), which is correct for every op whose
-forward depends only on its inputs and options (``Function.pure``). A rule only makes the
-replay faster and lets ``python_source()`` print plain NumPy. Adding one for a new op is one
-entry in ``RULES``::
+An op without a rule here still replays, in one of two ways:
+
+* if its class has a static ``compute(*arrays, **options)`` (the computation on arrays,
+  which its ``forward`` calls too), the program calls that;
+* otherwise the program calls the op's own ``forward`` on the new arrays
+  (``autograd.program.codegen.replay_forward``).
+
+Both are correct for every op whose forward depends only on its inputs and options
+(``Function.pure``). A rule only makes the replay faster and lets ``python_source()`` print
+plain NumPy. Adding one for a new op is one entry in ``RULES`` (or a call to
+:func:`register` from the op's own module)::
 
     RULES[ops.Exp] = unary("np.exp")
 """
@@ -23,7 +29,7 @@ from ..ops.reductions import normalise_axis
 from ..ops.scatter import ScatterAdd
 from .ir import Var
 
-__all__ = ["RULES", "unary", "binary"]
+__all__ = ["RULES", "register", "unary", "binary"]
 
 
 def _dtype(dtype):
@@ -201,3 +207,9 @@ def _compare(symbol):
 
 for _op in (ops.Less, ops.LessEqual, ops.Greater, ops.GreaterEqual, ops.Equal, ops.NotEqual):
     RULES[_op] = _compare(_op.symbol)
+
+
+def register(op, rule):
+    """Give ``op`` a NumPy rule: ``rule(instr, args, src, out)`` returns the expression (or the
+    statements) that compute ``out`` from the source text ``args`` of its inputs."""
+    RULES[op] = rule

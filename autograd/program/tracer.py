@@ -156,10 +156,10 @@ class Tracer:
                 self.ref(grad)  # a seed of ones: a constant of the program
         own_capture = capture is None
         if own_capture:
-            capture = {node: None for node in backward_order(roots) if type(node) is Tensor}
+            capture = {node: None for node in backward_order(roots) if isinstance(node, Tensor)}
 
         def note_origin(node, grad):
-            self.origin = f"{node.name}Backward" if type(node) is not Tensor else "backward"
+            self.origin = f"{node.name}Backward" if not isinstance(node, Tensor) else "backward"
             if on_node is not None:
                 on_node(node, grad)
 
