@@ -138,8 +138,10 @@ class Node:
             if type(value) is _SavedOutput:
                 # a fresh Tensor whose grad_fn is this node: differentiable, and no cycle
                 value = _make(value.data, self if _state.enabled else None)
-            elif _state.tracing is not None and type(value) is np.ndarray:
-                _state.tracing.check_saved(self, value)  # an array forward derived would be frozen
+            elif _state.tracing is not None and isinstance(value, (np.ndarray, np.generic)):
+                # a traced value comes back as a Tensor, so what backward does with it is recorded;
+                # an array forward derived from the inputs would be frozen, so that raises
+                value = _state.tracing.check_saved(self, value)
             values.append(value)
         return tuple(values)
 

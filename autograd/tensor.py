@@ -342,6 +342,12 @@ class Tensor:
     def __ne__(self, other):
         return ops.NotEqual.apply(self.data, other.data if isinstance(other, Tensor) else other)
 
+    def __invert__(self):
+        """``~mask``: logical not of a bool tensor (a recorded op, so a trace replays it)."""
+        if self.data.dtype != bool:
+            raise TypeError(f"~ is the logical not of a bool tensor, this one has dtype {self.data.dtype}")
+        return ops.Equal.apply(self.data, False)
+
     # -- elementwise functions ---------------------------------------------------------------
     def exp(self):
         """f(x) = e^x."""

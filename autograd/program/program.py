@@ -34,13 +34,37 @@ def _argument_names(fn, count):
     return names
 
 
-def _parameter_names(fn):
-    """A model's parameter names (``fc1.weight`` prints as ``fc1_weight``), if ``fn`` is a Module
-    or a bound method of one."""
+def _modules_of(fn):
+    """The models ``fn`` uses, with the names it knows them by: ``fn`` itself (or the Module of
+    a bound method) and the Modules among its closure's and globals' names."""
+    found = []
     owner = fn if hasattr(fn, "named_parameters") else getattr(fn, "__self__", None)
-    if owner is None or not hasattr(owner, "named_parameters"):
-        return {}
-    return {id(p): name.replace(".", "_") for name, p in owner.named_parameters()}
+    if owner is not None and hasattr(owner, "named_parameters"):
+        found.append(("", owner))
+    code = getattr(fn, "__code__", None)
+    if code is not None:
+        cells = dict(zip(code.co_freevars, [c.cell_contents for c in fn.__closure__ or ()]))
+        for name in code.co_freevars + code.co_names:
+            value = cells[name] if name in cells else getattr(fn, "__globals__", {}).get(name)
+            if hasattr(value, "named_parameters") and callable(value.named_parameters):
+                found.append((name, value))
+    return found
+
+
+def _parameter_names(fn):
+    """Names for the Tensors a model captures: ``model.0.weight`` prints as ``model_0_weight``."""
+    names = {}
+    for prefix, module in _modules_of(fn):
+        try:
+            pairs = list(module.named_parameters())
+        except TypeError:
+            continue
+        for name, parameter in pairs:
+            full = "_".join(p for p in (prefix, name.replace(".", "_")) if p)
+            if not full.isidentifier() or keyword.iskeyword(full):
+                full = f"p_{full}"
+            names.setdefault(id(parameter), full)
+    return names
 
 
 def _as_input(value):
@@ -289,6 +313,8 @@ def _make_program(fn, args, tracer, out_vars, grad_vars, targets, single):
         instr.out.name = f"t{number}"  # numbered in order, with no gaps where code was dropped
     captured = [v for v in tracer.captured if id(v) in used]
     consts = [v for v in tracer.consts if id(v) in used]
+    for number, var in enumerate(consts):
+        var.name = f"c{number}"
     return Program(fn, tuple(args), tracer.inputs, captured, consts, live, outputs, len(out_vars), single, targets)
 
 

@@ -78,7 +78,7 @@ class Tracer:
 
     def capture(self, tensor):
         name = self.names.get(id(tensor))
-        if name is None:
+        if name is None or any(v.name == name for v in self.inputs + self.captured):
             name = f"{'w' if tensor.requires_grad else 'k'}{len(self.captured)}"
         var = Var(name, "captured", tensor.data.shape, tensor.data.dtype, value=tensor)
         self.captured.append(var)
@@ -132,14 +132,16 @@ class Tracer:
         return out
 
     def check_saved(self, node, array):
-        """A backward rule is reading a saved array: it must be a value of the program or an
-        input of the op, never an array the op's forward derived (it would be frozen)."""
-        if id(array) in self.by_array:
-            return
+        """A backward rule is reading a saved array: it must be a value of the program (handed
+        back as a Tensor, so what the rule does with it is recorded) or a constant input of the
+        op, never an array the op's forward derived from the inputs (it would be frozen)."""
+        var = self.by_array.get(id(array))
+        if var is not None:
+            return array if var.kind == "const" else make_tensor(array)
         for value in node._inputs or ():
             if value is array or (isinstance(value, Tensor) and value.data is array):
                 self.const(array)
-                return
+                return array
         raise TraceError(
             f"{node.name}: its backward rule reads an array that its forward computed from the "
             "input values (a mask, tie shares, indices), which a program would freeze at the traced "
