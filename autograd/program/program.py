@@ -21,6 +21,8 @@ _RESERVED = {"np", "replay_forward", "program", "replay"}
 def _argument_names(fn, count):
     """Names for the inputs: the function's own parameter names where they are usable."""
     names = []
+    if hasattr(fn, "named_parameters") and hasattr(fn, "forward"):
+        fn = fn.forward  # a Module: the names of its forward's arguments
     try:
         parameters = [p.name for p in inspect.signature(fn).parameters.values()
                       if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]  # fmt: skip
