@@ -128,8 +128,8 @@ def _linear(g, instr, out):
 def _clip(g, instr, out):
     dtype = instr.out.dtype
     lo, hi = instr.options.get("lo"), instr.options.get("hi")
-    inputs = [instr.args[0].name, "" if lo is None else g.constant(lo, dtype), "" if hi is None else g.constant(hi, dtype)]
-    g.node("Clip", inputs, out)
+    bounds = ["" if bound is None else g.constant(bound, dtype) for bound in (lo, hi)]  # "": no bound
+    g.node("Clip", [instr.args[0].name, *bounds], out)
 
 
 def _where(g, instr, out):
