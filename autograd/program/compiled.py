@@ -19,10 +19,12 @@ def _key(args):
     key = []
     for value in args:
         data = value.data if isinstance(value, Tensor) else value
-        if isinstance(data, np.ndarray):
-            key.append((data.shape, data.dtype.str))
+        if type(data) is np.ndarray:
+            key.append(data.shape)
+            key.append(data.dtype)
         else:
-            key.append((type(value).__name__, np.shape(value)))
+            key.append(np.shape(value))
+            key.append(type(value))
     return tuple(key)
 
 
@@ -60,8 +62,9 @@ class compile:  # noqa: A001  (the public name API.md fixes)
         self.fn = fn
         self.check = check
         self.cache_size = cache_size
-        self.programs = OrderedDict()  # key -> Program, most recently used last
+        self.programs = OrderedDict()  # key -> _Entry (its program first), most recently used last
         self._warned = False
+        self._last_key = self._last_entry = None
 
     def __new__(cls, fn=None, check=False, cache_size=8):
         if fn is None:
@@ -70,34 +73,46 @@ class compile:  # noqa: A001  (the public name API.md fixes)
 
     def program(self, *args):
         """The program these arguments' shapes replay (tracing it if there is none yet)."""
-        key = _key(args)
-        program = self.programs.get(key)
-        if program is None:
-            program = run_trace(self.fn, args, keep_leaf_grads=True)
-            self.programs[key] = program
-            if len(self.programs) > self.cache_size:
-                self.programs.popitem(last=False)
-                if not self._warned:
-                    self._warned = True
-                    warnings.warn(
-                        f"compile: {getattr(self.fn, '__name__', 'the function')} has been traced for more "
-                        f"than {self.cache_size} different argument shapes and dtypes; it keeps the last "
-                        f"{self.cache_size} and traces again for others. Pad batches to a few sizes, or "
-                        "raise cache_size.",
-                        stacklevel=3,
-                    )
-            if self.check:
-                self._check(program, args)
-        else:
+        return self._entry(_key(args), args)[0]
+
+    def _entry(self, key, args):
+        entry = self.programs.get(key)
+        if entry is not None:
             self.programs.move_to_end(key)
-        return program
+            return entry
+        program = run_trace(self.fn, args, keep_leaf_grads=True)
+        # what a call needs, resolved once: the replay function, and where each gradient goes
+        entry = _Entry(program, program.replay, list(program.grad_targets), program.n_results, program.single)
+        self.programs[key] = entry
+        if len(self.programs) > self.cache_size:
+            self.programs.popitem(last=False)
+            if not self._warned:
+                self._warned = True
+                warnings.warn(
+                    f"compile: {getattr(self.fn, '__name__', 'the function')} has been traced for more "
+                    f"than {self.cache_size} different argument shapes and dtypes; it keeps the last "
+                    f"{self.cache_size} and traces again for others. Pad batches to a few sizes, or "
+                    "raise cache_size.",
+                    stacklevel=3,
+                )
+        if self.check:
+            self._check(program, args)
+        return entry
 
     def __call__(self, *args):
-        program = self.program(*args)
-        results = program.replay(*[a.data if isinstance(a, Tensor) else np.asarray(a) for a in args])
-        _set_grads(program, results, args)
-        outputs = [make_tensor(r if type(r) is np.ndarray else np.asarray(r)) for r in results[: program.n_results]]
-        return outputs[0] if program.single else tuple(outputs)
+        key = _key(args)
+        if key == self._last_key:  # the usual case: the same shapes as last time
+            entry = self._last_entry
+        else:
+            entry = self._last_entry = self._entry(key, args)
+            self._last_key = key
+        program, replay, targets, n_results, single = entry
+        results = replay(*[a.data if isinstance(a, Tensor) else np.asarray(a) for a in args])
+        if targets:
+            _set_grads(targets, results, n_results, args)
+        if single:
+            return make_tensor(results[0])
+        return tuple([make_tensor(r) for r in results[:n_results]])
 
     def _check(self, program, args):
         """Run ``fn`` eagerly and the program on the same values; raise on any difference."""
@@ -126,15 +141,22 @@ class compile:  # noqa: A001  (the public name API.md fixes)
                 )
 
 
-def _set_grads(program, results, args):
+class _Entry(tuple):
+    """(program, replay, gradient targets, number of outputs, single output?)."""
+
+    __slots__ = ()
+
+    def __new__(cls, *fields):
+        return tuple.__new__(cls, fields)
+
+
+def _set_grads(targets, results, n_results, args):
     """``.grad`` as backward() leaves it: the gradient, or the sum with what was there."""
     seen = set()
-    for target, grad in zip(program.grad_targets, results[program.n_results :]):
-        leaf = args[target] if isinstance(target, int) else target
+    for target, grad in zip(targets, results[n_results:]):
+        leaf = args[target] if type(target) is int else target
         if not isinstance(leaf, Tensor):
             continue  # an array argument has no .grad
-        if type(grad) is not np.ndarray:
-            grad = np.asarray(grad)
         if grad.base is not None or id(grad) in seen:  # a view (of a broadcast, of another array)
             grad = grad.copy()  # each .grad an array of its own, as backward() gives
         seen.add(id(grad))

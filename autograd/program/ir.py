@@ -80,7 +80,7 @@ class Instr:
 
     def __str__(self):
         parts = [format_value(a) for a in self.args]
-        parts += [f"{key}={format_value(value)}" for key, value in self.options.items()]
+        parts += [f"{key}={format_value(value)}" for key, value in self.options.items() if value is not None]
         return f"{self.out.name} = {self.name}({', '.join(parts)})"
 
 

@@ -331,18 +331,19 @@ def trace(fn, *example_args, grad=False):
     (``if loss > 0:``, ``.item()``) raises :class:`TraceError`.
 
     >>> import autograd
-    >>> program = autograd.trace(lambda x, y, z: (x + y) * z, 1.0, 2.0, 3.0, grad=True)
+    >>> program = autograd.trace(lambda x, w: (x * w).tanh(), 0.5, -2.0, grad=True)
     >>> print(program)  # doctest: +NORMALIZE_WHITESPACE
-    def program(x: f64[], y: f64[], z: f64[]):
-        # constant c0: f64[] = 1.
-        t1 = add(x, y)        # f64[]
-        t2 = mul(t1, z)       # f64[]
+    def program(x: f64[], w: f64[]):
+        t1 = mul(x, w)        # f64[]
+        t2 = tanh(t1)         # f64[]
         # -- backward --
-        t3 = mul(c0, z)       # f64[]  MulBackward
-        t4 = mul(c0, t1)      # f64[]  MulBackward
-        return t2, t3, t3, t4  # out, d/dx, d/dy, d/dz
-    >>> program(1.0, 2.0, 4.0)
-    (array(12.), array(4.), array(4.), array(3.))
+        t3 = mul(t2, t2)      # f64[]  TanhBackward
+        t4 = sub(1, t3)       # f64[]  TanhBackward
+        t5 = mul(t4, w)       # f64[]  MulBackward
+        t6 = mul(t4, x)       # f64[]  MulBackward
+        return t2, t5, t6  # out, d/dx, d/dw
+    >>> [round(float(v), 4) for v in program(0.5, -2.0)]  # tanh(-1), then (1 - tanh^2) w, (1 - tanh^2) x
+    [-0.7616, -0.8399, 0.21]
     """
     if grad is True:
         wrt = [p for p, value in enumerate(example_args) if _as_input(value).dtype.kind == "f"]

@@ -124,6 +124,9 @@ class Tracer:
         args = tuple(self.ref(v) for v in inputs)
         opts = {key: self.ref(value) for key, value in options.items()}
         data = out.data
+        if all(var.kind == "const" for var in Instr(op, args, opts, None, (), "").vars()):
+            self.const(data)  # computed from constants only: a constant itself (folded at trace time)
+            return out
         self.counter += 1
         var = Var(f"t{self.counter}", "op", data.shape, data.dtype)
         self._remember(data, var)
@@ -146,7 +149,7 @@ class Tracer:
             f"{node.name}: its backward rule reads an array that its forward computed from the "
             "input values (a mask, tie shares, indices), which a program would freeze at the traced "
             "values. Save the inputs or the output instead and recompute it in backward (see "
-            "'How an op is written' in docs/extending.md)."
+            "'Making an op traceable' in docs/concepts/programs.md)."
         )
 
     # -- backward --------------------------------------------------------------------------
