@@ -322,31 +322,38 @@ class Tensor:
         return ops.GetItem.apply(self, index=plain_index(index))
 
     # -- comparisons: bool tensors, never part of the graph ----------------------------------
-    # The ops get the arrays, not the Tensors, so nothing is recorded for backward; they are
-    # still ops, so a traced program recomputes a mask like ``x > 0`` from new inputs.
+    # Ops of their own (autograd.ops.comparison) handed the arrays, not the Tensors, so nothing
+    # is recorded for backward; while a function is traced they go through apply, so the
+    # program recomputes a mask like ``x > 0`` from new inputs, and otherwise straight to NumPy.
+    def _compare(self, op, other):
+        other = other.data if isinstance(other, Tensor) else other
+        if engine.state.tracer is not None:
+            return op.apply(self.data, other)
+        return Tensor._make(op.compute(self.data, other))
+
     def __lt__(self, other):
-        return ops.Less.apply(self.data, other.data if isinstance(other, Tensor) else other)
+        return self._compare(ops.Less, other)
 
     def __le__(self, other):
-        return ops.LessEqual.apply(self.data, other.data if isinstance(other, Tensor) else other)
+        return self._compare(ops.LessEqual, other)
 
     def __gt__(self, other):
-        return ops.Greater.apply(self.data, other.data if isinstance(other, Tensor) else other)
+        return self._compare(ops.Greater, other)
 
     def __ge__(self, other):
-        return ops.GreaterEqual.apply(self.data, other.data if isinstance(other, Tensor) else other)
+        return self._compare(ops.GreaterEqual, other)
 
     def __eq__(self, other):
-        return ops.Equal.apply(self.data, other.data if isinstance(other, Tensor) else other)
+        return self._compare(ops.Equal, other)
 
     def __ne__(self, other):
-        return ops.NotEqual.apply(self.data, other.data if isinstance(other, Tensor) else other)
+        return self._compare(ops.NotEqual, other)
 
     def __invert__(self):
         """``~mask``: logical not of a bool tensor (a recorded op, so a trace replays it)."""
         if self.data.dtype != bool:
             raise TypeError(f"~ is the logical not of a bool tensor, this one has dtype {self.data.dtype}")
-        return ops.Equal.apply(self.data, False)
+        return self._compare(ops.Equal, False)
 
     # -- elementwise functions ---------------------------------------------------------------
     def exp(self):

@@ -2,14 +2,15 @@
 
 They are ops (not plain NumPy calls) so that a traced program records them: a mask such as
 ``x > 0`` is then recomputed from new inputs when the program is replayed. ``Tensor``'s
-operators hand them arrays, never Tensors, so they never enter the gradient graph.
+operators hand them arrays, never Tensors, so they never enter the gradient graph; outside a
+trace they call ``compute`` directly, as nothing needs to see them.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .op import Op, data_of, shape_of
+from .op import Op, data_of
 
 __all__ = ["Compare", "Less", "LessEqual", "Greater", "GreaterEqual", "Equal", "NotEqual"]
 
@@ -22,13 +23,18 @@ class Compare(Op):
 
     @classmethod
     def forward(cls, ctx, a, b):
+        return cls.compute(data_of(a), data_of(b))
+
+    @classmethod
+    def compute(cls, a, b):
+        """The comparison on arrays (and numbers), with an error naming it when shapes clash."""
         try:
-            return np.asarray(cls.ufunc(data_of(a), data_of(b)))
+            return np.asarray(cls.ufunc(a, b))
         except ValueError as error:
             if "broadcast" not in str(error):
                 raise
             raise ValueError(
-                f"comparison {cls.symbol}: shapes {shape_of(a)} and {shape_of(b)} cannot be broadcast "
+                f"comparison {cls.symbol}: shapes {np.shape(a)} and {np.shape(b)} cannot be broadcast "
                 "together (NumPy rules: trailing axes must be equal or 1)"
             ) from None
 
