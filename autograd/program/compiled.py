@@ -8,6 +8,7 @@ from collections import OrderedDict
 
 import numpy as np
 
+from ..engine import state
 from ..tensor import Tensor, make_tensor
 from .program import run_trace
 
@@ -100,6 +101,8 @@ class compile:  # noqa: A001  (the public name API.md fixes)
         return entry
 
     def __call__(self, *args):
+        if state.tracing is not None:  # inside another trace: run eagerly, so that trace records it
+            return self.fn(*args)
         key = _key(args)
         if key == self._last_key:  # the usual case: the same shapes as last time
             entry = self._last_entry

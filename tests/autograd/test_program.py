@@ -350,3 +350,37 @@ def test_cross_entropy_ignore_index_replays_on_new_labels():
             got = program(logits, labels)
             np.testing.assert_allclose(got[0], want[0][0], **TIGHT)
             np.testing.assert_allclose(got[1], want[1][0], **TIGHT)
+
+
+def test_with_grad_appends_the_backward_pass_for_arguments_and_captured_tensors():
+    w = Tensor([0.5, -1.0, 2.0], requires_grad=True)
+
+    def fn(x):
+        return ((x * w).tanh() ** 2).sum()
+
+    x = np.array([1.0, 2.0, -0.5])
+    forward = autograd.trace(fn, x)
+    assert "backward" not in str(forward) and forward(x).shape == ()
+    by_argument = forward.with_grad()
+    assert "-- backward --" in str(by_argument)
+    _, dx = by_argument(x)
+    _, dw = forward.with_grad([w])(x)
+    xt = Tensor(x, requires_grad=True)
+    fn(xt).backward()
+    np.testing.assert_allclose(dx, xt.grad.data, **TIGHT)
+    np.testing.assert_allclose(dw, w.grad.data, **TIGHT)
+
+
+def test_set_num_threads_limits_blas():
+    from threadpoolctl import threadpool_info
+
+    autograd.set_num_threads(1)
+    assert all(pool["num_threads"] == 1 for pool in threadpool_info() if pool["user_api"] == "blas")
+    with pytest.raises(ValueError, match="positive integer"):
+        autograd.set_num_threads(0)
+
+
+def test_a_compiled_step_inside_a_trace_is_traced_too():
+    inner = autograd.compile(lambda x: x * 3.0)
+    program = autograd.trace(lambda x: inner(x) + 1.0, np.array([1.0]))
+    assert program(np.array([2.0])).tolist() == [7.0]
