@@ -116,7 +116,19 @@ def generate(program, standalone=False, name="program"):
         else:
             src.bindings[var.name] = var.value
     imports = set()
-    for instr in program.instructions:
+    # Each intermediate is deleted right after its last use, as the eager engine frees what
+    # backward no longer needs: a replay holds no more memory than the eager step.
+    last_use = {}
+    for position, instr in enumerate(program.instructions):
+        for var in instr.vars():
+            if var.kind == "op":
+                last_use[var.name] = position
+    kept = {var.name for var in program.outputs if var is not None}
+    dead_after = {}
+    for var_name, position in last_use.items():
+        if var_name not in kept:
+            dead_after.setdefault(position, []).append(var_name)
+    for position, instr in enumerate(program.instructions):
         out = instr.out.name
         args = [src(a) for a in instr.args]
         rule = RULES.get(instr.op)
@@ -141,6 +153,12 @@ def generate(program, standalone=False, name="program"):
         comment = f"  # {instr.out.type}"
         body.extend(lines[:-1])
         body.append(lines[-1] + comment)
+        temporaries = [line.split(" = ", 1)[0] for line in lines if line.startswith(f"{out}_")]
+        dead = sorted(set(dead_after.get(position, [])) | set(temporaries))
+        if out not in kept and out not in last_use:
+            dead.append(out)  # computed for nothing else (cannot happen after dead-code removal)
+        if dead:
+            body.append(f"del {', '.join(dead)}")
     results = []
     for var in program.outputs:
         if var.kind != "op":  # an input, constant or captured array returned: a copy of its own

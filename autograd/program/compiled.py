@@ -10,7 +10,7 @@ import numpy as np
 
 from ..engine import state
 from ..tensor import Tensor, make_tensor
-from .program import run_trace
+from .program import as_input, run_trace
 
 __all__ = ["compile"]
 
@@ -110,7 +110,7 @@ class compile:  # noqa: A001  (the public name API.md fixes)
             entry = self._last_entry = self._entry(key, args)
             self._last_key = key
         program, replay, targets, n_results, single = entry
-        results = replay(*[a.data if isinstance(a, Tensor) else np.asarray(a) for a in args])
+        results = replay(*[a.data if isinstance(a, Tensor) else as_input(a) for a in args])
         if targets:
             _set_grads(targets, results, n_results, args)
         if single:
@@ -130,7 +130,7 @@ class compile:  # noqa: A001  (the public name API.md fixes)
         finally:
             for t, grad in zip(targets, kept):
                 t.grad = grad
-        results = program.replay(*[a.data if isinstance(a, Tensor) else np.asarray(a) for a in args])
+        results = program.replay(*[a.data if isinstance(a, Tensor) else as_input(a) for a in args])
         names = ["output"] * program.n_results
         names += [f"gradient of {program.target_name(t)}" for t in program.grad_targets]
         for name, want, got in zip(names, [e.data for e in eager] + eager_grads, results):

@@ -69,12 +69,14 @@ def _parameter_names(fn):
     return names
 
 
-def _as_input(value):
+def as_input(value):
+    """The array an argument stands for: a Tensor's, an array itself, else as ``Tensor()`` makes
+    it (numbers and lists take the default float dtype)."""
     if isinstance(value, Tensor):
         return value.data
-    if isinstance(value, np.ndarray):
+    if type(value) is np.ndarray:
         return value
-    return Tensor(value).data  # numbers and lists take the default float dtype, as Tensor() does
+    return Tensor(value).data
 
 
 def _flatten(result):
@@ -125,7 +127,7 @@ class Program:
             )
         values = []
         for var, value in zip(self.inputs, arrays):
-            value = value.data if isinstance(value, Tensor) else np.asarray(value)
+            value = as_input(value)
             if value.shape != var.shape or value.dtype != var.dtype:
                 raise ValueError(
                     f"program: argument {var.name} was traced as {var.type}, got {type_of(value.shape, value.dtype)}; "
@@ -227,7 +229,7 @@ def run_trace(fn, args, wrt=None, keep_leaf_grads=False):
             raise ValueError(f"trace: wrt position {position} is not an argument (there are {len(args)})")
     tensors = []
     for position, value in enumerate(args):
-        data = _as_input(value)
+        data = as_input(value)
         tensor = make_tensor(data)  # a leaf of its own, sharing the caller's array
         if position in positions or (isinstance(value, Tensor) and value.requires_grad):
             if data.dtype.kind != "f":
@@ -346,7 +348,7 @@ def trace(fn, *example_args, grad=False):
     [-0.7616, -0.8399, 0.21]
     """
     if grad is True:
-        wrt = [p for p, value in enumerate(example_args) if _as_input(value).dtype.kind == "f"]
+        wrt = [p for p, value in enumerate(example_args) if as_input(value).dtype.kind == "f"]
     elif grad is False or grad is None:
         wrt = None
     else:

@@ -150,7 +150,7 @@ def _matmul(instr, args, src, out):
 def _linear(instr, args, src, out):
     if len(args) < 3 or instr.args[2] is None:
         return f"{args[0]} @ {args[1]}.T"
-    return f"{args[0]} @ {args[1]}.T + {args[2]}"
+    return [f"{out} = {args[0]} @ {args[1]}.T", f"{out} += {args[2]}"]  # into the fresh product, as ops.Linear
 
 
 def _broadcast_to(instr, args, src, out):
