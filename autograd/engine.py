@@ -270,12 +270,12 @@ def run_backward(roots, root_grads, *, retain_graph=False, create_graph=False, c
     drawings use both); in :class:`detect_anomaly` every step is checked for NaN and inf.
     With ``create_graph`` the backward rules run with grad mode on, so the gradients are
     themselves recorded and can be differentiated again. While a function is being traced
-    (``autograd.trace``) the tracer runs it that way, so the backward rules become ops of
-    the program.
+    (``autograd.trace``) the rules run on Tensors either way, so their operations become ops
+    of the program.
     """
     tracer = state.tracing
     if tracer is not None:
-        return tracer.run_backward(roots, root_grads, capture, on_node, on_step)
+        return tracer.run_backward(roots, root_grads, retain_graph, create_graph, capture, on_node, on_step)
     apply_chain_rule(roots, root_grads, retain_graph=retain_graph, create_graph=create_graph, capture=capture,
                      on_node=on_node, on_step=on_step)  # fmt: skip
 

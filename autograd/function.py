@@ -109,7 +109,7 @@ class Node:
                 "values were freed after the first backward. Pass retain_graph=True to the "
                 "first backward() if you need to call it twice."
             )
-        return self._unpack(raw=self.function.backward_on_arrays and not _state.enabled)
+        return self._unpack(raw=self.function.backward_on_arrays and not _state.enabled and _state.tracing is None)
 
     @property
     def constant_inputs(self):
@@ -150,7 +150,9 @@ class Node:
         saved = self._saved
         if saved is None:
             _ = self.saved_tensors  # raises the "second backward" error
-        raw = function.backward_on_arrays and not _state.enabled
+        # plain arrays when no graph of the gradient is wanted; Tensors under create_graph, and
+        # while a trace records the rules' operations (autograd.trace)
+        raw = function.backward_on_arrays and not _state.enabled and _state.tracing is None
         if raw:
             if type(grad) is not np.ndarray and isinstance(grad, _Tensor):  # a Tensor seed
                 grad = grad.data

@@ -320,14 +320,21 @@ class BCEWithLogits(autograd.Function):
     dl/dx = sigmoid(x) - y,  dl/dy = -x.
 
     NOTE: fused for stability and for the exact gradient at x = 0: composed of max and |x|,
-    it would pick up their kinks' conventions and give -y instead of 1/2 - y there.
+    it would pick up their kinks' conventions and give -y instead of 1/2 - y there. Its
+    backward reads only the saved x and y, so a traced program replays it.
     """
+
+    pure = True
+
+    @staticmethod
+    def compute(x, y):
+        """The losses from arrays: what a traced program runs."""
+        return np.maximum(x, 0) - x * y + np.log1p(np.exp(-np.abs(x)))
 
     @staticmethod
     def forward(ctx, x, y):
         ctx.save_for_backward(x, y)
-        x, y = x.data, y.data
-        return np.maximum(x, 0) - x * y + np.log1p(np.exp(-np.abs(x)))
+        return BCEWithLogits.compute(x.data, y.data)
 
     @staticmethod
     def backward(ctx, grad):

@@ -202,6 +202,17 @@ def _cross_entropy(g, instr, out):
     g.node("Identity", [loss], out)
 
 
+def _bce_with_logits(g, instr, out):
+    """max(x, 0) - x y + log(1 + e^-|x|), the stable form nn's BCEWithLogits computes."""
+    x, y = instr.args
+    dtype = instr.out.dtype
+    xs, ys = g.value(x, dtype), g.value(y, dtype)
+    softplus = g.node(
+        "Log", [g.node("Add", [g.constant(1, dtype), g.node("Exp", [g.node("Neg", [g.node("Abs", [xs])])])])]
+    )
+    g.node("Add", [g.node("Sub", [g.node("Relu", [xs]), g.node("Mul", [xs, ys])]), softplus], out)
+
+
 EXPORTERS = {
     ops.Add: _elementwise("Add"),
     ops.Sub: _elementwise("Sub"),
@@ -245,8 +256,8 @@ EXPORTERS = {
 
 def _exporter(op):
     exporter = EXPORTERS.get(op)
-    if exporter is None and op.__name__ == "CrossEntropy":  # nn's fused loss (nn sits above autograd)
-        exporter = _cross_entropy
+    if exporter is None:  # nn's fused losses, known by name (nn sits above autograd)
+        exporter = {"CrossEntropy": _cross_entropy, "BCEWithLogits": _bce_with_logits}.get(op.__name__)
     if exporter is None:
         raise NotImplementedError(
             f"to_onnx: {op.__name__} has no ONNX equivalent here; add one to "

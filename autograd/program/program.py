@@ -248,7 +248,7 @@ def run_trace(fn, args, wrt=None, keep_leaf_grads=False):
             capture = {leaf: None for leaf in leaves}
             if root.requires_grad:
                 seed = seed_gradient(root, None, "trace(grad=...)")
-                tracer.run_backward([root.grad_fn or root], [seed], capture, None, None)
+                tracer.run_backward([root.grad_fn or root], [seed], False, False, capture, None, None)
             for w, leaf in zip(wrt, leaves):
                 targets.append(w)
                 grad_vars.append(_grad_var(tracer, capture.get(leaf), leaf))

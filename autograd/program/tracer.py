@@ -13,6 +13,8 @@ saved values, an index or a mask is still recognised as the value it is.
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from ..engine import apply_chain_rule, backward_order, state
@@ -44,7 +46,8 @@ class Tracer:
 
     def __init__(self, names=None):
         self.by_array = {}  # id(array) -> Var; the arrays are kept alive in self.arrays
-        self.arrays = []
+        self.arrays = []  # inputs, constants, captured arrays: held, so their ids stay theirs
+        self.weak = {}  # id -> weak reference to an op's result
         self.inputs = []
         self.captured = []
         self.consts = []
@@ -56,10 +59,21 @@ class Tracer:
         self.counter = 0
 
     # -- values --------------------------------------------------------------------------
-    def _remember(self, array, var):
-        self.by_array[id(array)] = var
-        self.arrays.append(array)
+    def _remember(self, array, var, keep=True):
+        """Know ``array`` as ``var``. An op's result is held weakly: forgotten when it is freed
+        (before its id can be reused), so a trace needs no more memory than the eager run."""
+        key = id(array)
+        self.by_array[key] = var
+        if keep:
+            self.arrays.append(array)
+        else:
+            self.weak[key] = weakref.ref(array, lambda _, key=key: self._forget(key, var))
         return var
+
+    def _forget(self, key, var):
+        if self.by_array.get(key) is var:
+            del self.by_array[key]
+        self.weak.pop(key, None)
 
     def input(self, tensor, name, position):
         data = tensor.data
@@ -129,7 +143,7 @@ class Tracer:
             return out
         self.counter += 1
         var = Var(f"t{self.counter}", "op", data.shape, data.dtype)
-        self._remember(data, var)
+        self._remember(data, var, keep=False)
         as_tensor = tuple(isinstance(v, Tensor) for v in inputs)
         self.instrs.append(Instr(op, args, opts, var, as_tensor, self.origin))
         return out
@@ -153,9 +167,11 @@ class Tracer:
         )
 
     # -- backward --------------------------------------------------------------------------
-    def run_backward(self, roots, root_grads, capture, on_node, on_step):
-        """Backward while tracing: every rule runs on Tensors, so its ops are recorded; the
-        gradients of leaves become the tracer's (``.grad`` is set afresh for the trace)."""
+    def run_backward(self, roots, root_grads, retain_graph, create_graph, capture, on_node, on_step):
+        """Backward while tracing: every rule runs on Tensors (the engine hands them Tensors
+        while a trace runs), so its ops are recorded, yet no graph of the gradient is built
+        unless ``create_graph`` asks; the gradients of leaves become the tracer's (``.grad`` is
+        set afresh for the trace)."""
         for grad in root_grads:
             if isinstance(grad, np.ndarray):
                 self.ref(grad)  # a seed of ones: a constant of the program
@@ -170,8 +186,8 @@ class Tracer:
 
         previous = self.origin
         try:
-            apply_chain_rule(roots, root_grads, retain_graph=True, create_graph=True, capture=capture,
-                             on_node=note_origin, on_step=on_step)  # fmt: skip
+            apply_chain_rule(roots, root_grads, retain_graph=retain_graph, create_graph=create_graph,
+                             capture=capture, on_node=note_origin, on_step=on_step)  # fmt: skip
         finally:
             self.origin = previous
         if own_capture:

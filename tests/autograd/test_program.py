@@ -384,3 +384,9 @@ def test_a_compiled_step_inside_a_trace_is_traced_too():
     inner = autograd.compile(lambda x: x * 3.0)
     program = autograd.trace(lambda x: inner(x) + 1.0, np.array([1.0]))
     assert program(np.array([2.0])).tolist() == [7.0]
+
+
+def test_binary_cross_entropy_with_logits_replays():
+    rng = np.random.default_rng(0)
+    logits, targets = rng.standard_normal(6), rng.integers(0, 2, 6).astype(float)
+    _check_replay(lambda x, t: nn.functional.binary_cross_entropy_with_logits(x, t), [logits, targets], [0, 1])

@@ -108,3 +108,15 @@ def test_an_op_without_an_onnx_equivalent_raises_naming_it(tmp_path):
     program = autograd.trace(Cube.apply, np.ones(2, dtype=np.float32))
     with pytest.raises(NotImplementedError, match="Cube has no ONNX equivalent"):
         program.to_onnx(tmp_path / "cube.onnx")
+
+
+def test_logistic_regression_with_bce_with_logits(tmp_path):
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((20, 3)).astype(np.float32)
+    t = (rng.random((20, 1)) > 0.5).astype(np.float32)
+    nn.init.manual_seed(0)
+    model = _float32(nn.Linear(3, 1))
+    program = autograd.trace(lambda x, t: nn.functional.binary_cross_entropy_with_logits(model(x), t), X, t)
+    program.to_onnx(tmp_path / "logistic.onnx")
+    (got,) = _run_onnx(tmp_path / "logistic.onnx", {"x": X, "t": t})
+    np.testing.assert_allclose(got, program(X, t), rtol=1e-5, atol=1e-5)
