@@ -210,8 +210,15 @@ class Tracer:
         leaf.grad = grad
 
     def restore(self):
+        """Put back every ``.grad`` the trace set, and let go of the arrays it saw (only the
+        instructions and the values' descriptions are needed to make the program)."""
         for leaf, grad in self.saved_grads.items():
             leaf.grad = grad
+        self.saved_grads.clear()
+        self.leaf_grads.clear()
+        self.by_array.clear()
+        self.weak.clear()  # (the references' callbacks refer to the tracer: no cycle is left)
+        self.arrays.clear()
 
 
 class tracing:
