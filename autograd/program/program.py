@@ -95,6 +95,19 @@ class Program:
     with gradients, one gradient per ``wrt`` entry. ``str(program)`` reads as code;
     :meth:`python_source` is the same as a standalone Python function of NumPy calls;
     :meth:`with_grad` appends the backward pass; :meth:`to_onnx` exports the forward pass.
+
+    >>> import numpy as np, autograd
+    >>> program = autograd.trace(lambda x: (x * x).sum(), np.zeros(3))
+    >>> print(program)  # doctest: +NORMALIZE_WHITESPACE
+    def program(x: f64[3]):
+        t1 = mul(x, x)        # f64[3]
+        t2 = sum(t1)          # f64[]
+        return t2
+    >>> program(np.array([1.0, 2.0, 3.0]))
+    array(14.)
+    >>> loss, grad = program.with_grad()(np.array([1.0, 2.0, 3.0]))
+    >>> grad
+    array([2., 4., 6.])
     """
 
     def __init__(self, fn, example_args, inputs, captured, consts, instructions, outputs, n_results, single,

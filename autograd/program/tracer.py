@@ -2,9 +2,9 @@
 
 While a trace runs, ``Function.apply`` hands each op to :meth:`Tracer.apply`, which applies
 it as usual and records an instruction: the op, its inputs (values of the program, or
-constants) and its options. ``backward()`` inside the function runs the backward rules with
-their Tensor operations recorded too (as under ``create_graph=True``), so the backward pass
-becomes ops of the same program.
+constants) and its options. ``backward()`` inside the function runs the backward rules on
+Tensors (as under ``create_graph=True``, but building no graph of the gradient), so their
+operations are recorded too and the backward pass becomes ops of the same program.
 
 Values are known by their arrays: every array the trace has seen (an input, an op's result)
 maps to its value of the program, so an array that reaches an op through a backward rule's
@@ -25,7 +25,14 @@ __all__ = ["TraceError", "Tracer", "is_tracing"]
 
 
 class TraceError(RuntimeError):
-    """A function cannot be traced: its Python depends on values, or an op cannot be replayed."""
+    """A function cannot be traced: its Python depends on values, or an op cannot be replayed.
+
+    >>> import numpy as np, autograd
+    >>> autograd.trace(lambda x: x if x.sum() > 0 else -x, np.ones(2))
+    Traceback (most recent call last):
+    ...
+    autograd.program.tracer.TraceError: bool() of a traced tensor (shape ()): A traced program records operations, ...
+    """
 
 
 VALUE_HINT = (
