@@ -390,3 +390,33 @@ def test_binary_cross_entropy_with_logits_replays():
     rng = np.random.default_rng(0)
     logits, targets = rng.standard_normal(6), rng.integers(0, 2, 6).astype(float)
     _check_replay(lambda x, t: nn.functional.binary_cross_entropy_with_logits(x, t), [logits, targets], [0, 1])
+
+
+@pytest.mark.parametrize(
+    "activation", [nn.LeakyReLU(0.1), nn.ELU(), nn.Tanh(), nn.Sigmoid(), nn.PReLU(), nn.ReLU()], ids=type
+)
+def test_compiled_steps_with_every_activation_and_regression_losses_equal_eager(activation):
+    import copy
+
+    rng = np.random.default_rng(0)
+    nn.init.manual_seed(0)
+    eager_model = nn.Sequential(nn.Linear(3, 8), activation, nn.Linear(8, 2))
+    compiled_model = copy.deepcopy(eager_model)
+
+    def step_of(model):
+        def step(x, t):
+            out = model(x)
+            loss = nn.functional.mse_loss(out, t) + nn.functional.l1_loss(out, t)
+            loss.backward()
+            return loss
+
+        return step
+
+    eager, compiled = step_of(eager_model), autograd.compile(step_of(compiled_model), check=True)
+    for _ in range(3):  # new batches: new masks (where, abs, relu) for the same program
+        x, t = Tensor(rng.standard_normal((5, 3))), Tensor(rng.standard_normal((5, 2)))
+        np.testing.assert_allclose(compiled(x, t).data, eager(x, t).data, **TIGHT)
+        for p, q in zip(eager_model.parameters(), compiled_model.parameters()):
+            np.testing.assert_allclose(q.grad.data, p.grad.data, **TIGHT)
+            p.grad = q.grad = None
+    assert len(compiled.programs) == 1
