@@ -58,10 +58,12 @@ print(program)
 x, y, z = (Tensor(v, requires_grad=True) for v in (-2.0, 5.0, -4.0))
 f = (x + y) * z
 drawing = autograd.draw_graph(f, mode="backward", params={"x": x, "y": y, "z": z})
-display(HTML(
-    "<div style='display: flex; gap: 2em; align-items: center'>"
-    f"<pre>{program}</pre><div>{drawing.pipe(format='svg').decode()}</div></div>"
-))
+display(
+    HTML(
+        "<div style='display: flex; gap: 2em; align-items: center'>"
+        f"<pre>{program}</pre><div>{drawing.pipe(format='svg').decode()}</div></div>"
+    )
+)
 
 # %% [markdown]
 # A program runs on new numbers (the same shapes and dtypes), and returns the value and then
@@ -119,6 +121,7 @@ print(compiled_step.program(Tensor(X), Tensor(labels)))
 #
 # The compiled step and the eager one train the same network, to the last bit:
 
+
 # %%
 def train(step_fn, steps=100, seed=0):
     nn.init.manual_seed(seed)
@@ -154,6 +157,7 @@ assert abs(eager_loss - compiled_loss) < 1e-5
 # tensor, runs once while tracing and cannot become part of the program, so it raises an error
 # that says how to restructure:
 
+
 # %%
 def clipped(x):
     return x * 2 if x.sum() > 0 else x  # Python choosing on a value
@@ -163,6 +167,7 @@ try:
     autograd.trace(clipped, np.ones(3))
 except autograd.TraceError as error:
     print(error)
+
 
 # %%
 def clipped(x):
