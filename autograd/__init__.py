@@ -34,6 +34,7 @@ from .function import Function
 from .functional import grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .math_functions import *  # noqa: F403 (the elementwise and reduction functions; their __all__)
+from .program import Program, TraceError, compile, set_num_threads, trace
 from .scalar import Scalar
 from .tensor import Tensor, concatenate, get_default_dtype, maximum, minimum, set_default_dtype, stack, where
 from .viz import draw_graph
@@ -63,3 +64,9 @@ __all__ = [
     "rand", "randn", "randint", "manual_seed",
 ]  # fmt: skip
 __all__ += _math_functions.__all__ + _array_functions.__all__
+    "trace",
+    "Program",
+    "compile",
+    "TraceError",
+    "set_num_threads",
+]

@@ -41,6 +41,8 @@ class _GradState(threading.local):
         self.enabled = True  # record operations into the graph?
         self.anomaly = False  # remember where ops were made, check backward for NaN/inf
         self.tag = None  # if not None, Function.apply stamps it on every node it makes (node.tag)
+        self.tracer = None  # the tracer that records the ops applied at this level (autograd.trace)
+        self.tracing = None  # the tracer while a trace runs, also inside an op's own forward
 
 
 # The one per-thread state. Function.apply and the drivers read it on every op; the other
@@ -217,8 +219,20 @@ def run_backward(roots, root_grads, *, retain_graph=False, create_graph=False, c
     gradient and ``on_step(node, grad, input_grads)`` what it sends to each input (the
     drawings use both); in :class:`detect_anomaly` every step is checked for NaN and inf.
     With ``create_graph`` the backward rules run with grad mode on, so the gradients are
-    themselves recorded and can be differentiated again.
+    themselves recorded and can be differentiated again. While a function is being traced
+    (``autograd.trace``) the rules run on Tensors either way, so their operations become ops
+    of the program.
     """
+    tracer = state.tracing
+    if tracer is not None:
+        return tracer.run_backward(roots, root_grads, retain_graph, create_graph, capture, on_node, on_step)
+    apply_chain_rule(roots, root_grads, retain_graph=retain_graph, create_graph=create_graph, capture=capture,
+                     on_node=on_node, on_step=on_step)  # fmt: skip
+
+
+def apply_chain_rule(roots, root_grads, *, retain_graph=False, create_graph=False, capture=None, on_node=None,
+                     on_step=None):  # fmt: skip
+    """:func:`run_backward` itself, with no tracer in the way (the tracer calls it)."""
     grads = {}
     for root, grad in zip(roots, root_grads):
         grads[root] = grad if root not in grads else grads[root] + grad

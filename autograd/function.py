@@ -161,7 +161,7 @@ class Node:
                 "values were freed after the first backward. Pass retain_graph=True to the "
                 "first backward() if you need to call it twice."
             )
-        return self._unpack(raw=self.function.backward_on_arrays and not _state.enabled)
+        return self._unpack(raw=self.function.backward_on_arrays and not _state.enabled and _state.tracing is None)
 
     @property
     def constant_inputs(self):
@@ -190,6 +190,10 @@ class Node:
             if type(value) is _SavedOutput:
                 # a fresh Tensor whose grad_fn is this node: differentiable, and no cycle
                 value = _make(value.data, self if _state.enabled else None)
+            elif _state.tracing is not None and isinstance(value, (np.ndarray, np.generic)):
+                # a traced value comes back as a Tensor, so what backward does with it is recorded;
+                # an array forward derived from the inputs would be frozen, so that raises
+                value = _state.tracing.check_saved(self, value)
             values.append(value)
         return tuple(values)
 
@@ -205,7 +209,9 @@ class Node:
                     _raise_changed(self)
             if self._writes != _write_count:  # an engine writer wrote somewhere since this forward
                 _check_announced(self)
-        raw = function.backward_on_arrays and not _state.enabled
+        # plain arrays when no graph of the gradient is wanted; Tensors under create_graph, and
+        # while a trace records the rules' operations (autograd.trace)
+        raw = function.backward_on_arrays and not _state.enabled and _state.tracing is None
         if raw:
             if type(grad) is not np.ndarray and isinstance(grad, _Tensor):  # a Tensor seed
                 grad = grad.data
@@ -381,6 +387,12 @@ class Function:
     # and the engine skips switching grad mode off around it. The built-in ops all do this.
     forward_on_arrays = False
 
+    # Set ``pure = True`` when ``forward`` depends only on its inputs' values and its options
+    # (no randomness, no state, nothing read from elsewhere): a traced program
+    # (``autograd.trace``) may then replay the op by calling ``forward`` on new arrays. The
+    # built-in ops are pure; tracing an op that is not raises ``autograd.TraceError``.
+    pure = False
+
     @staticmethod
     def forward(ctx, *inputs):
         raise NotImplementedError("a Function subclass must define forward(ctx, *inputs)")
@@ -397,6 +409,8 @@ class Function:
         inputs: ``backward`` returns gradients for the positional inputs only.
         """
         state = _state
+        if state.tracer is not None:  # autograd.trace is recording: it applies the op and notes it
+            return state.tracer.apply(cls, inputs, options)
         enabled = state.enabled
         parents = None
         if enabled:

@@ -72,6 +72,8 @@ def _operand(value, like):
         raise TypeError(f"cannot combine a Tensor with a value of dtype {array.dtype}")
     dtype = like.data.dtype
     if dtype.kind == "f" and array.dtype != dtype:
+        if engine.state.tracing is not None:  # the array may be a traced value (a mask): cast as an op
+            return ops.Cast.apply(Tensor._make(array), dtype=dtype)
         array = array.astype(dtype)
     return Tensor._make(array)
 
@@ -216,7 +218,15 @@ class Tensor:
             extras += ", requires_grad=True"
         return f"Tensor({text}{extras})"
 
+    def _asked_for_value(self, what):
+        """Inside a trace, a value computed from the inputs cannot flow back into Python."""
+        tracer = engine.state.tracing
+        if tracer is not None and tracer.is_traced(self):
+            raise tracer.value_error(what, self)
+
     def __bool__(self):
+        if engine.state.tracing is not None:
+            self._asked_for_value("bool()")
         if self.data.size != 1:
             raise ValueError(f"the truth value of a tensor of shape {self.shape} is ambiguous; use .any() or .all()")
         return bool(self.data)
@@ -232,11 +242,21 @@ class Tensor:
 
     def item(self):
         """The single value of a one-element tensor as a Python number."""
+        if engine.state.tracing is not None:
+            self._asked_for_value("item()")
         if self.data.size != 1:
             raise ValueError(f"item() needs a tensor with one element, this one has shape {self.shape}")
         return self.data.item()
 
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
     def tolist(self):
+        if engine.state.tracing is not None:
+            self._asked_for_value("tolist()")
         return self.data.tolist()
 
     def detach(self):
@@ -325,27 +345,38 @@ class Tensor:
         return ops.GetItem.apply(self, index=plain_index(index))
 
     # -- comparisons: bool tensors, never part of the graph ----------------------------------
-    def _compare(self, ufunc, other):
+    # Ops of their own (autograd.ops.comparison) handed the arrays, not the Tensors, so nothing
+    # is recorded for backward; while a function is traced they go through apply, so the
+    # program recomputes a mask like ``x > 0`` from new inputs, and otherwise straight to NumPy.
+    def _compare(self, op, other):
         other = other.data if isinstance(other, Tensor) else other
-        return Tensor._make(np.asarray(ufunc(self.data, other)))
+        if engine.state.tracer is not None:
+            return op.apply(self.data, other)
+        return Tensor._make(op.compute(self.data, other))
 
     def __lt__(self, other):
-        return self._compare(np.less, other)
+        return self._compare(ops.Less, other)
 
     def __le__(self, other):
-        return self._compare(np.less_equal, other)
+        return self._compare(ops.LessEqual, other)
 
     def __gt__(self, other):
-        return self._compare(np.greater, other)
+        return self._compare(ops.Greater, other)
 
     def __ge__(self, other):
-        return self._compare(np.greater_equal, other)
+        return self._compare(ops.GreaterEqual, other)
 
     def __eq__(self, other):
-        return self._compare(np.equal, other)
+        return self._compare(ops.Equal, other)
 
     def __ne__(self, other):
-        return self._compare(np.not_equal, other)
+        return self._compare(ops.NotEqual, other)
+
+    def __invert__(self):
+        """``~mask``: logical not of a bool tensor (a recorded op, so a trace replays it)."""
+        if self.data.dtype != bool:
+            raise TypeError(f"~ is the logical not of a bool tensor, this one has dtype {self.data.dtype}")
+        return self._compare(ops.Equal, False)
 
     # -- elementwise functions ---------------------------------------------------------------
     def exp(self):

@@ -24,6 +24,7 @@ from autograd import Tensor
 from autograd.ops import Linear
 from autograd.ops.arraylike import exp as _exp
 from autograd.ops.arraylike import softmax as _softmax
+from autograd.program import is_tracing
 
 from . import checks
 from . import init as _init
@@ -334,6 +335,11 @@ def dropout(x, p=0.5, training=True, generator=None):
         return x
     if p == 1:
         return x * 0.0
+    if is_tracing():
+        raise autograd.TraceError(
+            "dropout: a random op cannot be part of a traced program (its mask would be frozen at "
+            "the traced draw); trace the model in eval() mode, or keep dropout out of the traced function"
+        )
     rng = _init.default_generator() if generator is None else generator
     keep = rng.random(x.shape) >= p
     return x * (keep / (1 - p)).astype(x.dtype)
@@ -427,14 +433,21 @@ class BCEWithLogits(autograd.Function):
     dl/dx = sigmoid(x) - y,  dl/dy = -x.
 
     NOTE: fused for stability and for the exact gradient at x = 0: composed of max and |x|,
-    it would pick up their kinks' conventions and give -y instead of 1/2 - y there.
+    it would pick up their kinks' conventions and give -y instead of 1/2 - y there. Its
+    backward reads only the saved x and y, so a traced program replays it.
     """
+
+    pure = True
+
+    @staticmethod
+    def compute(x, y):
+        """The losses from arrays: what a traced program runs."""
+        return np.maximum(x, 0) - x * y + np.log1p(np.exp(-np.abs(x)))
 
     @staticmethod
     def forward(ctx, x, y):
         ctx.save_for_backward(x, y)
-        x, y = x.data, y.data
-        return np.maximum(x, 0) - x * y + np.log1p(np.exp(-np.abs(x)))
+        return BCEWithLogits.compute(x.data, y.data)
 
     @staticmethod
     def backward(ctx, grad):
@@ -467,11 +480,11 @@ def _class_axis(input, where):
     return 1 if input.ndim >= 2 else 0
 
 
-def _class_target(input, target, ignore_index, where):
-    """Check integer class targets against ``input`` (N, C, ...) or (C,).
+def _class_target(input, target, where):
+    """Check integer class targets against ``input`` (N, C, ...) or (C,): dtype and shape.
 
-    Returns the labels as an int array, the mask of samples that count (``None`` when every
-    one does: no label equals ``ignore_index``) and the class axis.
+    Returns the labels as an int array and the class axis. Their values are checked where
+    they are used (:func:`_counted`), so a traced program checks new labels too.
     """
     axis = _class_axis(input, where)
     classes = input.shape[axis]
@@ -487,20 +500,26 @@ def _class_target(input, target, ignore_index, where):
             f"{where}: input of shape {input.shape} ({classes} classes on axis {axis}) needs a target of "
             f"shape {expected}, one class index per sample, got target shape {labels.shape}"
         )
+    return labels, axis
+
+
+def _counted(labels, classes, ignore_index, where, shape):
+    """The mask of samples that count (``None`` when every one does: no label equals
+    ``ignore_index``), after checking every other label is a class."""
     if labels.size == 0:
-        return labels, None, axis
+        return None
     # Two reductions settle the usual case (every label a class, none ignored) without a mask.
     low, high = np.minimum.reduce(labels, axis=None), np.maximum.reduce(labels, axis=None)
     if 0 <= low and high < classes and not low <= ignore_index <= high:
-        return labels, None, axis
+        return None
     valid = labels != ignore_index
     bad = valid & ((labels < 0) | (labels >= classes))
     if bad.any():
         raise IndexError(
             f"{where}: target value {labels[bad].flat[0]} is out of range: with {classes} classes "
-            f"(input shape {input.shape}) a target must be in [0, {classes - 1}]"
+            f"(input shape {shape}) a target must be in [0, {classes - 1}]"
         )
-    return labels, (None if valid.all() else valid), axis
+    return None if valid.all() else valid
 
 
 def _pick_index(labels, axis):
@@ -563,11 +582,49 @@ def _coefficients(labels, shape, axis, weight, ignore_index, smoothing, dtype):
     return coefficients, (divisor if divisor else 1.0)
 
 
-def _loss_scale(grad, divisor, reduction, axis):
-    """dL/d(per-sample loss): what each sample's loss gets from the reduced loss's gradient."""
-    if reduction == "none":
-        return grad.reshape(grad.shape[:axis] + (1,) + grad.shape[axis:])
-    return grad * (1.0 / divisor) if reduction == "mean" else grad
+class ClassCoefficients(autograd.Function):
+    """The a[n, c] of :class:`CrossEntropy`, divided by the mean's divisor when ``reduction`` is
+    ``"mean"``, as an array of the logits' ``dtype`` shaped like them. A function of the labels
+    alone, so it is not differentiable (labels are integers); an op of its own so that a traced
+    program computes it from the labels it is given (see :mod:`autograd.program`)."""
+
+    pure = True
+
+    @staticmethod
+    def compute(labels, shape, axis, reduction, ignore_index, weight, smoothing, dtype):
+        coefficients, divisor = _coefficients(labels, shape, axis, weight, ignore_index, smoothing, dtype)
+        coefficients = coefficients.astype(dtype, copy=False)
+        return coefficients / divisor if reduction == "mean" else coefficients
+
+    @staticmethod
+    def forward(ctx, labels, **options):
+        return ClassCoefficients.compute(np.asarray(labels.data), **options)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return None
+
+
+def _cross_entropy(x, labels, axis, reduction, ignore_index, weight, smoothing, keep_softmax=False):
+    """The loss on arrays (after checking the labels' values), and the softmax when asked."""
+    _counted(labels, x.shape[axis], ignore_index, "cross_entropy", x.shape)
+    shifted = x - np.maximum.reduce(x, axis=axis, keepdims=True)
+    exp = np.exp(shifted)
+    total = np.add.reduce(exp, axis=axis, keepdims=True)
+    log_total = np.log(total)
+    coefficients, divisor = _coefficients(labels, x.shape, axis, weight, ignore_index, smoothing, x.dtype)
+    if coefficients.dtype == bool and divisor == labels.size:  # plain, nothing ignored: pick, no product
+        losses = log_total.squeeze(axis) - shifted[_pick_index(labels, axis)]
+    else:
+        losses = np.add.reduce(coefficients * (log_total - shifted), axis=axis)
+    if reduction != "none":
+        losses = np.add.reduce(losses, axis=None)
+        if reduction == "mean":
+            losses = losses / divisor
+    if keep_softmax:
+        exp /= total  # now the softmax
+        return losses, exp
+    return losses, None
 
 
 class CrossEntropy(autograd.Function):
@@ -579,48 +636,47 @@ class CrossEntropy(autograd.Function):
     the mean divides by sum_n w[y_n] (the number of counted samples without weights).
 
     NOTE: fused for speed (one log-softmax, no index scatter in backward). The backward rule
-    uses operations arrays and Tensors share (``backward_on_arrays``) and recomputes the
-    coefficients from the saved labels; on arrays it reuses the softmax forward computed, on
-    Tensors (create_graph) it computes the softmax again from the saved logits, so it is a
-    function of them.
+    uses operations arrays and Tensors share (``backward_on_arrays``) and computes the
+    coefficients again from the saved labels (:class:`ClassCoefficients`); on arrays it reuses
+    the softmax forward computed, on Tensors (create_graph, a trace) it computes the softmax
+    again from the saved logits, so it is a function of them and a traced program replays it.
     """
 
     backward_on_arrays = True
+    pure = True
+
+    @staticmethod
+    def compute(logits, labels, axis, reduction, ignore_index=-100, weight=None, label_smoothing=0.0):
+        """The loss from arrays: what a traced program runs."""
+        return _cross_entropy(logits, labels, axis, reduction, ignore_index, weight, label_smoothing)[0]
 
     @staticmethod
     def forward(ctx, logits, labels, axis, reduction, ignore_index=-100, weight=None, label_smoothing=0.0):
-        x = logits.data
-        shifted = x - np.maximum.reduce(x, axis=axis, keepdims=True)
-        exp = np.exp(shifted)
-        total = np.add.reduce(exp, axis=axis, keepdims=True)
-        log_total = np.log(total)
-        coefficients, divisor = _coefficients(labels, x.shape, axis, weight, ignore_index, label_smoothing, x.dtype)
-        if coefficients.dtype == bool and divisor == labels.size:  # plain, nothing ignored: pick, no product
-            losses = log_total.squeeze(axis) - shifted[_pick_index(labels, axis)]
-        else:
-            losses = np.add.reduce(coefficients * (log_total - shifted), axis=axis)
-        if ctx.needs_input_grad[0]:
-            exp /= total  # now the softmax: backward on arrays reuses it
+        labels_data = labels.data if isinstance(labels, Tensor) else labels
+        needed = ctx.needs_input_grad[0]
+        loss, softmax = _cross_entropy(
+            logits.data, labels_data, axis, reduction, ignore_index, weight, label_smoothing, keep_softmax=needed
+        )
+        if needed:
             ctx.save_for_backward(logits, labels)
-            ctx.probs, ctx.axis, ctx.reduction, ctx.ignore_index = exp, axis, reduction, ignore_index
-            ctx.weight, ctx.label_smoothing = weight, label_smoothing
-        if reduction == "none":
-            return losses
-        total_loss = np.add.reduce(losses, axis=None)
-        return total_loss / divisor if reduction == "mean" else total_loss
+            ctx.softmax = softmax
+            ctx.options = dict(axis=axis, reduction=reduction, ignore_index=ignore_index, weight=weight,
+                               smoothing=label_smoothing)  # fmt: skip
+        return loss
 
     @staticmethod
     def backward(ctx, grad):
         logits, labels = ctx.saved_tensors
-        axis = ctx.axis
-        coefficients, divisor = _coefficients(
-            labels, logits.shape, axis, ctx.weight, ctx.ignore_index, ctx.label_smoothing, logits.dtype
-        )
-        scale = _loss_scale(grad, divisor, ctx.reduction, axis)
-        probs = _softmax(logits, axis, known=ctx.probs)
-        if coefficients.dtype != bool or divisor != labels.size:  # weights, smoothing or ignored samples
-            probs = probs * coefficients.sum(axis=axis, keepdims=True)  # else that sum is 1 everywhere
-        return scale * (probs - coefficients), None
+        options = ctx.options
+        axis = options["axis"]
+        if isinstance(labels, Tensor):
+            a = ClassCoefficients.apply(labels, shape=logits.shape, dtype=logits.dtype, **options)
+        else:
+            a = ClassCoefficients.compute(labels, logits.shape, dtype=logits.dtype, **options)
+        if options["reduction"] == "none":  # one loss per sample: its gradient along the class axis
+            grad = grad.reshape(grad.shape[:axis] + (1,) + grad.shape[axis:])
+        probs = _softmax(logits, axis, known=ctx.softmax)
+        return grad * (probs * a.sum(axis=axis, keepdims=True) - a), None
 
 
 def _onehot(labels, shape, axis):
@@ -667,7 +723,9 @@ def cross_entropy(input, target, reduction="mean", ignore_index=-100, weight=Non
             probabilities = probabilities * weight.reshape((-1,) + (1,) * (input.ndim - axis - 1))
         per_sample = -(probabilities * input.log_softmax(axis=axis)).sum(axis=axis)
         return _reduce(per_sample, reduction)
-    labels, _, axis = _class_target(input, raw_target, ignore_index, "cross_entropy")
+    labels, axis = _class_target(input, raw_target, "cross_entropy")
+    # the target Tensor itself when there is one: a traced program then reads new labels
+    labels = target if isinstance(target, Tensor) and target.data is labels else labels
     return CrossEntropy.apply(
         input, labels, axis=axis, reduction=reduction, ignore_index=ignore_index, weight=weight,
         label_smoothing=smoothing,
@@ -690,7 +748,8 @@ def nll_loss(input, target, reduction="mean", ignore_index=-100, weight=None):
     checks.reduction(reduction, "nll_loss")
     input = _tensor(input)
     weight = _class_weights(weight, input, "nll_loss")
-    labels, valid, axis = _class_target(input, target, ignore_index, "nll_loss")
+    labels, axis = _class_target(input, target, "nll_loss")
+    valid = _counted(labels, input.shape[axis], ignore_index, "nll_loss", input.shape)
     if valid is None and weight is None:
         return _reduce(-input[_pick_index(labels, axis)], reduction)
     valid = np.ones(labels.shape, dtype=bool) if valid is None else valid

@@ -16,10 +16,12 @@ Files, from the bottom up (each imports only those above it):
 * ``elementwise.py``, ``reductions.py``, ``indexing.py``, ``linalg.py``: the rest;
 * ``trig.py``, ``unary.py`` (more functions of one value, step functions, ``//`` and ``%``),
   ``products.py`` (prod, cumsum, cumprod), ``einsum.py``: more primitives;
+* ``comparison.py``: ``< <= > >= == !=``, not differentiable, recorded by a trace;
 * ``movement.py`` and ``composed.py``: ops composed from the primitives (no backward of their own).
 """
 
 from .einsum import Einsum
+from .comparison import Compare, Equal, Greater, GreaterEqual, Less, LessEqual, NotEqual
 from .elementwise import (
     Abs,
     Add,
@@ -76,4 +78,5 @@ __all__ = [
     "Log1p", "Expm1", "Log2", "Log10", "Exp2", "Softplus", "LogAddExp",
     "Sign", "Floor", "Ceil", "Round", "Trunc", "FloorDivide", "Remainder",
     "Prod", "Cumsum", "Cumprod", "Einsum",
+    "Compare", "Less", "LessEqual", "Greater", "GreaterEqual", "Equal", "NotEqual",
 ]  # fmt: skip

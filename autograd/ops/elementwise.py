@@ -204,14 +204,13 @@ class Abs(Op):
 
     @staticmethod
     def forward(ctx, x):
-        if ctx.needs_input_grad[0]:
-            ctx.save_for_backward(np.sign(x.data))
+        ctx.save_for_backward(x)
         return np.abs(x.data)
 
     @staticmethod
     def backward(ctx, grad):
-        (sign,) = ctx.saved_tensors
-        return grad * sign
+        (x,) = ctx.saved_tensors
+        return grad * (x > 0) - grad * (x < 0)  # grad * sign(x), the sign recomputed from x
 
 
 class Tanh(Op):
@@ -259,14 +258,13 @@ class Relu(Op):
     @staticmethod
     def forward(ctx, x):
         out = np.maximum(x.data, 0)
-        if ctx.needs_input_grad[0]:
-            ctx.save_for_backward(x.data > 0)
+        ctx.save_for_backward(out)
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        (positive,) = ctx.saved_tensors
-        return grad * positive
+        (out,) = ctx.saved_tensors
+        return grad * (out > 0)  # x > 0 exactly where out > 0
 
 
 class Clip(Op):

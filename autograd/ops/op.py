@@ -14,10 +14,12 @@ class Op(Function):
     """A built-in op: a :class:`~autograd.Function` whose backward uses only what arrays and
     Tensors share (see :mod:`autograd.ops.arraylike`), so the engine runs it on plain arrays
     unless a graph of the gradient is wanted (``backward_on_arrays``); its forward only reads
-    arrays (``forward_on_arrays``)."""
+    arrays (``forward_on_arrays``) and depends on nothing but its inputs and options, so a
+    traced program can replay it (``pure``)."""
 
     backward_on_arrays = True
     forward_on_arrays = True
+    pure = True  # forward is a function of its inputs and options, so a trace can replay it
 
 
 def is_tensor(value):

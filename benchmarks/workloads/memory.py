@@ -34,7 +34,7 @@ from benchmarks.report import Row, Target, log_rows, missing_row, rows_from_timi
 
 WORKLOAD = "peak RSS above start"
 STEPS = 20
-ENGINES = ("numpy", "ours", "torch")
+ENGINES = ("numpy", "ours", "ours (compiled)", "torch")  # a replay must not need more than ours
 REFERENCE = "numpy"
 CHILD_ENV = {**os.environ, "MALLOC_MMAP_THRESHOLD_": "131072"}
 

@@ -9,6 +9,9 @@ modes per op:
 - forward + backward: `(a op b).sum().backward()`, then both `.grad` cleared (set to None,
   as `zero_grad` does in PyTorch 2), so no engine pays for accumulating.
 
+A fourth case, "forward + backward, compiled", runs the same step under `autograd.compile`
+(traced once, then replayed as NumPy code) against the NumPy floor.
+
 The NumPy rows are floors: the bare `a + b`, and a hand-written backward (the ones of the
 sum's gradient, `g @ b.T` and `a.T @ g` for the product). The reference is torch, because
 the targets are stated against it.
@@ -100,21 +103,53 @@ def ours_run(op_name, mode, A, B):
     return graph_run(Tensor, op_name, mode, A, B, lambda t: np.asarray(t.data))
 
 
+def compiled_run(op_name, mode, A, B):
+    """Ours with `op(a, b).sum().backward()` under `autograd.compile`: one replayed program."""
+    ag = engines.ours()
+    if not hasattr(ag, "compile"):
+        raise engines.Unavailable("ours: autograd.compile is not there")
+    op = OPS[op_name]
+    a = ag.Tensor(A.copy(), requires_grad=True)
+    b = ag.Tensor(B.copy(), requires_grad=True)
+
+    @ag.compile
+    def forward_backward():
+        c = op(a, b)
+        c.sum().backward()
+        return c
+
+    def run(n):
+        for _ in range(n):
+            c = forward_backward()
+            ga, gb = a.grad, b.grad
+            a.grad = None
+            b.grad = None
+        return np.asarray(c.data), np.asarray(ga.data), np.asarray(gb.data)
+
+    return run
+
+
 BUILDERS = {"torch": torch_run, "numpy": numpy_run, "ours": ours_run}
+# The compiled program against the hand-written NumPy floor, in a case of its own (its target
+# is against NumPy, the others' against torch).
+COMPILED_MODE = "forward + backward, compiled"
+COMPILED_TARGETS = {"a + b": Target(2.0, "numpy")}
 
 
 def run(opts: Options) -> list[Row]:
     A, B = operands()
     rows = []
     for op_name in OPS:
-        for mode in MODES:
+        for mode in MODES + (COMPILED_MODE,):
             case = f"{op_name}, {mode}"
             if not opts.wants(case):
                 continue
+            compiled = mode == COMPILED_MODE
+            builders = {"numpy": numpy_run, "ours (compiled)": compiled_run} if compiled else BUILDERS
             contenders, results, missing = [], {}, {}
-            for engine, builder in BUILDERS.items():
+            for engine, builder in builders.items():
                 try:
-                    fn = builder(op_name, mode, A, B)
+                    fn = builder(op_name, "forward + backward" if compiled else mode, A, B)
                     results[engine] = np.concatenate([np.ravel(v) for v in fn(1)])
                     contenders.append(Contender(engine, fn))
                 except Exception as e:
@@ -122,18 +157,23 @@ def run(opts: Options) -> list[Row]:
             failures = close_failures(results, "numpy", rtol=1e-6, atol=1e-6,
                                       what=f"the values and gradients of {case}")
             settle()
+            reference = "numpy" if compiled else "torch"
             timings = alternate(
                 contenders,
-                reference="torch",
+                reference=reference,
                 rounds=opts.n_rounds(21, 5),
                 min_sample=0.02,
                 park_s=opts.park_s(0.0),  # 16 numbers never wake a BLAS thread pool
                 gc_off=opts.gc_off,
             )
-            target = TARGETS.get((op_name, mode))
+            if compiled:
+                targets = {"ours (compiled)": COMPILED_TARGETS[op_name]} if op_name in COMPILED_TARGETS else {}
+            else:
+                target = TARGETS.get((op_name, mode))
+                targets = {"ours": target} if target else {}
             case_rows = rows_from_timings(
-                WORKLOAD, case, timings, reference="torch", unit="µs", scale=1e6,
-                targets={"ours": target} if target else {}, failures=failures, missing=missing,
+                WORKLOAD, case, timings, reference=reference, unit="µs", scale=1e6,
+                targets=targets, failures=failures, missing=missing,
             )
             log_rows(case_rows)
             rows += case_rows
