@@ -62,11 +62,7 @@ __all__ = [
     # creation
     "tensor", "zeros", "ones", "full", "eye", "arange", "linspace", "zeros_like", "ones_like", "full_like",
     "rand", "randn", "randint", "manual_seed",
+    # programs
+    "trace", "Program", "compile", "TraceError", "set_num_threads",
 ]  # fmt: skip
 __all__ += _math_functions.__all__ + _array_functions.__all__
-    "trace",
-    "Program",
-    "compile",
-    "TraceError",
-    "set_num_threads",
-]

@@ -20,8 +20,8 @@ Files, from the bottom up (each imports only those above it):
 * ``movement.py`` and ``composed.py``: ops composed from the primitives (no backward of their own).
 """
 
-from .einsum import Einsum
 from .comparison import Compare, Equal, Greater, GreaterEqual, Less, LessEqual, NotEqual
+from .einsum import Einsum
 from .elementwise import (
     Abs,
     Add,

@@ -127,8 +127,8 @@ def _linear(g, instr, out):
 
 def _clip(g, instr, out):
     dtype = instr.out.dtype
-    lo, hi = instr.options.get("lo"), instr.options.get("hi")
-    bounds = ["" if bound is None else g.constant(bound, dtype) for bound in (lo, hi)]  # "": no bound
+    lo, hi = (list(instr.args[1:3]) + [None, None])[:2]  # the bounds are inputs: numbers or values
+    bounds = ["" if bound is None else g.value(bound, dtype) for bound in (lo, hi)]  # "": no bound
     g.node("Clip", [instr.args[0].name, *bounds], out)
 
 

@@ -70,7 +70,8 @@ def _sigmoid(instr, args, src, out):
 
 
 def _clip(instr, args, src, out):
-    return f"np.clip({args[0]}, {src(instr.options.get('lo'))}, {src(instr.options.get('hi'))})"
+    bounds = list(args[1:3]) + ["None"] * (3 - len(args))  # lo and hi are inputs (numbers, arrays, Tensors)
+    return f"np.clip({args[0]}, {bounds[0]}, {bounds[1]})"
 
 
 def _axes(instr):
