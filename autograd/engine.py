@@ -226,11 +226,10 @@ def run_backward(roots, root_grads, *, retain_graph=False, create_graph=False, c
     tracer = state.tracing
     if tracer is not None:
         return tracer.run_backward(roots, root_grads, retain_graph, create_graph, capture, on_node, on_step)
-    apply_chain_rule(roots, root_grads, retain_graph=retain_graph, create_graph=create_graph, capture=capture,
-                     on_node=on_node, on_step=on_step)  # fmt: skip
+    return apply_chain_rule(roots, root_grads, retain_graph, create_graph, capture, on_node, on_step)
 
 
-def apply_chain_rule(roots, root_grads, *, retain_graph=False, create_graph=False, capture=None, on_node=None,
+def apply_chain_rule(roots, root_grads, retain_graph=False, create_graph=False, capture=None, on_node=None,
                      on_step=None):  # fmt: skip
     """:func:`run_backward` itself, with no tracer in the way (the tracer calls it)."""
     grads = {}

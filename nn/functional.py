@@ -606,16 +606,19 @@ class ClassCoefficients(autograd.Function):
 
 
 def _cross_entropy(x, labels, axis, reduction, ignore_index, weight, smoothing, keep_softmax=False):
-    """The loss on arrays (after checking the labels' values), and the softmax when asked."""
-    _counted(labels, x.shape[axis], ignore_index, "cross_entropy", x.shape)
+    """The loss on arrays (after checking the labels' values), the softmax when asked, and
+    whether the loss is the plain one (no class weights, no smoothing, every sample counted)."""
+    valid = _counted(labels, x.shape[axis], ignore_index, "cross_entropy", x.shape)
+    plain = weight is None and not smoothing and valid is None
     shifted = x - np.maximum.reduce(x, axis=axis, keepdims=True)
     exp = np.exp(shifted)
     total = np.add.reduce(exp, axis=axis, keepdims=True)
     log_total = np.log(total)
-    coefficients, divisor = _coefficients(labels, x.shape, axis, weight, ignore_index, smoothing, x.dtype)
-    if coefficients.dtype == bool and divisor == labels.size:  # plain, nothing ignored: pick, no product
+    if plain:  # pick each sample's logit: no coefficient matrix
         losses = log_total.squeeze(axis) - shifted[_pick_index(labels, axis)]
+        divisor = float(max(labels.size, 1))
     else:
+        coefficients, divisor = _coefficients(labels, x.shape, axis, weight, ignore_index, smoothing, x.dtype)
         losses = np.add.reduce(coefficients * (log_total - shifted), axis=axis)
     if reduction != "none":
         losses = np.add.reduce(losses, axis=None)
@@ -623,8 +626,8 @@ def _cross_entropy(x, labels, axis, reduction, ignore_index, weight, smoothing, 
             losses = losses / divisor
     if keep_softmax:
         exp /= total  # now the softmax
-        return losses, exp
-    return losses, None
+        return losses, exp, plain
+    return losses, None, plain
 
 
 class CrossEntropy(autograd.Function):
@@ -654,12 +657,15 @@ class CrossEntropy(autograd.Function):
     def forward(ctx, logits, labels, axis, reduction, ignore_index=-100, weight=None, label_smoothing=0.0):
         labels_data = labels.data if isinstance(labels, Tensor) else labels
         needed = ctx.needs_input_grad[0]
-        loss, softmax = _cross_entropy(
+        loss, softmax, plain = _cross_entropy(
             logits.data, labels_data, axis, reduction, ignore_index, weight, label_smoothing, keep_softmax=needed
         )
         if needed:
             ctx.save_for_backward(logits, labels)
             ctx.softmax = softmax
+            # plain: dL/dx = (softmax - onehot(y)) / N, from the labels alone; a traced program
+            # must weigh whatever labels it is later given, so it always takes the general rule
+            ctx.plain = plain and not is_tracing()
             ctx.options = dict(axis=axis, reduction=reduction, ignore_index=ignore_index, weight=weight,
                                smoothing=label_smoothing)  # fmt: skip
         return loss
@@ -669,13 +675,18 @@ class CrossEntropy(autograd.Function):
         logits, labels = ctx.saved_tensors
         options = ctx.options
         axis = options["axis"]
+        probs = _softmax(logits, axis, known=ctx.softmax)
+        if options["reduction"] == "none":  # one loss per sample: its gradient along the class axis
+            grad = grad.reshape(grad.shape[:axis] + (1,) + grad.shape[axis:])
+        elif options["reduction"] == "mean" and ctx.plain:
+            grad = grad * (1.0 / max(labels.size, 1))
+        if ctx.plain:  # the labels are constants here (no trace): their array will do
+            labels = labels.data if isinstance(labels, Tensor) else labels
+            return grad * (probs - _onehot(labels, logits.shape, axis)), None
         if isinstance(labels, Tensor):
             a = ClassCoefficients.apply(labels, shape=logits.shape, dtype=logits.dtype, **options)
         else:
             a = ClassCoefficients.compute(labels, logits.shape, dtype=logits.dtype, **options)
-        if options["reduction"] == "none":  # one loss per sample: its gradient along the class axis
-            grad = grad.reshape(grad.shape[:axis] + (1,) + grad.shape[axis:])
-        probs = _softmax(logits, axis, known=ctx.softmax)
         return grad * (probs * a.sum(axis=axis, keepdims=True) - a), None
 
 
