@@ -39,9 +39,10 @@ from pathlib import Path
 
 import pytest
 
+from .requirements import SITE_PACKAGES, missing_modules, require
+
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "build" / "site-screenshots"
-SITE_PACKAGES = ("mkdocs", "material", "mkdocstrings_handlers.python", "mkdocs_jupyter", "mathjax")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -64,27 +65,6 @@ RAW_INLINE = re.compile(r"\$[^$\s][^$\n]*\$")
 CODE_OR_SCRIPT = re.compile(r"<(pre|code|script|style)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
 TAG = re.compile(r"<[^>]+>")
 HAS_MATH = re.compile(r'class="arithmatex"|\$[^$\s][^$]*\$|\\\(|\\\[')
-
-
-def _require(condition, message):
-    if not condition:
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-
-
-def _missing(names):
-    import importlib.util
-
-    missing = []
-    for name in names:
-        try:
-            found = importlib.util.find_spec(name) is not None
-        except ModuleNotFoundError:  # the parent package of a dotted name is missing
-            found = False
-        if not found:
-            missing.append(name)
-    return missing
 
 
 def _build(site):
@@ -234,13 +214,13 @@ def _check_page(context, origin, path, page_html):
 
 
 def test_every_page_in_a_real_browser(tmp_path):
-    missing = _missing(SITE_PACKAGES)
-    _require(not missing, f"building the site needs {', '.join(missing)}: pip install -e '.[docs]'")
+    missing = missing_modules(SITE_PACKAGES)
+    require(not missing, f"building the site needs {', '.join(missing)}: pip install -e '.[docs]'")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as error:
-        _require(False, f"the browser test needs Playwright for Python: pip install -e '.[test]' ({error})")
-    _require(Path(CHROMIUM).is_file(), f"the browser test needs Chromium at {CHROMIUM}: apt-get install chromium")
+        require(False, f"the browser test needs Playwright for Python: pip install -e '.[test]' ({error})")
+    require(Path(CHROMIUM).is_file(), f"the browser test needs Chromium at {CHROMIUM}: apt-get install chromium")
 
     start = time.perf_counter()
     site = tmp_path / "site"

@@ -1,7 +1,6 @@
 """draw_graph and backward_steps: DOT source (counts, labels, colours, determinism), rendering
 through Graphviz's dot and graphviz-pure, the error without a renderer, and speed on big graphs."""
 
-import os
 import re
 import xml.etree.ElementTree as ET
 
@@ -14,6 +13,8 @@ import nn
 from autograd import Scalar, Tensor, draw_graph, viz
 from autograd.engine import backward_order
 from autograd.viz import RendererNotFoundError, backward_steps, labels, rendering
+
+from ..requirements import require
 
 NODE = re.compile(r"^\s*(n\d+) \[(.*)\]$")
 EDGE = re.compile(r"^\s*(n\d+) -> (n\d+)(?: \[(.*)\])?$")
@@ -496,10 +497,7 @@ def test_ten_thousand_scalar_nodes_draw():
 # ============================================================================ rendering
 def _program(name):
     found = viz.which_program(name)
-    if found is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must install {name!r} to test rendering")
-        pytest.skip(f"{name!r} is not installed")
+    require(found is not None, f"{name!r} is not installed (CI installs it to test rendering)")
     return found
 
 

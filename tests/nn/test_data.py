@@ -1,7 +1,6 @@
 import gzip
 import hashlib
 import math
-import os
 from importlib import resources
 from pathlib import Path
 
@@ -18,6 +17,8 @@ from nn.data import (
     make_spiral,
     train_val_test_split,
 )
+
+from ..requirements import require
 
 # ../shared beside the checkout, as CI lays it out
 SHARED_README = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "README.md"
@@ -38,10 +39,10 @@ def test_shipped_file_matches_published_sha256(filename):
 
 
 def test_sha256_table_matches_the_data_readme():
-    if not SHARED_README.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"CI lays ../shared beside the checkout, but {SHARED_README} is missing")
-        pytest.skip("the shared data README is not available here")
+    require(
+        SHARED_README.exists(),
+        f"the shared data README is not at {SHARED_README} (CI lays ../shared beside the checkout)",
+    )
     text = SHARED_README.read_text()
     for filename, digest in SHA256.items():
         assert f"{filename} `{digest}`" in text
