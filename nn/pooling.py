@@ -102,7 +102,7 @@ class MaxPool(autograd.Function):
         x, out = ctx.saved_tensors
         settings = ctx.settings
         n, c = x.shape[:2]
-        if ctx.tiled and not hasattr(x, "grad_fn"):  # arrays: the rule below, one strided sub-image at a time
+        if ctx.tiled and not isinstance(x, Tensor):  # arrays: the rule below, one strided sub-image at a time
             kernel = settings["kernel"]
             out = out.reshape(n, c, x.shape[2] // kernel[0], x.shape[3] // kernel[1])
             hits = [tap == out for tap in _taps(x, kernel)]
@@ -118,7 +118,7 @@ class MaxPool(autograd.Function):
             share = hits / hits.sum(axis=(3, 5), keepdims=True)
             return (share * grad.reshape(n, c, out_h, 1, out_w, 1)).reshape(x.shape)
         k = settings["kernel"][0] * settings["kernel"][1]
-        if hasattr(x, "grad_fn"):  # Tensors: the windows through the Function, so the graph records them
+        if isinstance(x, Tensor):  # Tensors: the windows through the Function, so the graph records them
             windows = Unfold.apply(x, fill=-np.inf, **settings)
         else:
             windows = unfold_array(x, fill=-np.inf, **settings)
@@ -126,7 +126,7 @@ class MaxPool(autograd.Function):
         hits = (windows == out.reshape(n, c, 1, -1)).astype(grad.dtype)
         share = hits / hits.sum(axis=2, keepdims=True)
         grad_cols = (share * grad.reshape(n, c, 1, -1)).reshape(n, c * k, -1)
-        if hasattr(grad_cols, "grad_fn"):
+        if isinstance(grad_cols, Tensor):
             return Fold.apply(grad_cols, size=tuple(x.shape[2:]), **settings)
         return fold_array(grad_cols, x.shape[2:], **settings)
 

@@ -125,7 +125,7 @@ def fold_array(cols, size, kernel, dilation, padding, stride, rows=False):
 
 
 def _is_tensor(value):
-    return hasattr(value, "grad_fn")
+    return isinstance(value, Tensor)
 
 
 class Unfold(autograd.Function):

@@ -6,10 +6,7 @@ that must not run are written as ```` ```text ````, ```` ```bash ```` or ```` ``
 The fences are read at the start of a line only (the pages do not nest code in lists).
 """
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +14,7 @@ import pytest
 
 import autograd
 
-from .requirements import SITE_PACKAGES, missing_modules, require
+from .support import SITE_PACKAGES, build_site, missing_modules, require
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -60,18 +57,7 @@ def test_site_builds_strictly(tmp_path):
     missing = missing_modules(SITE_PACKAGES)
     require(not missing, f"building the docs needs {', '.join(missing)}: pip install -e '.[docs]'")
     site = tmp_path / "site"
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    # (not --quiet: it hides warnings from the count that --strict fails on; drop INFO lines here instead)
-    if result.returncode != 0:
-        problems = [line for line in result.stderr.splitlines() if not line.startswith("INFO")]
-        pytest.fail("mkdocs build --strict failed:\n" + "\n".join(problems), pytrace=False)
+    build_site(site)
 
     # nothing is loaded from another host (tests/test_site.py checks the same in a browser)
     assert (site / "assets" / "mathjax" / "tex-chtml-full.js").is_file(), "MathJax is not in the site"

@@ -27,19 +27,14 @@ set), where that is a failure.
 
 import functools
 import html
-import os
 import re
 import shutil
-import subprocess
-import sys
 import threading
 import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import pytest
-
-from .requirements import SITE_PACKAGES, missing_modules, require
+from .support import SITE_PACKAGES, build_site, missing_modules, require
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "build" / "site-screenshots"
@@ -65,20 +60,6 @@ RAW_INLINE = re.compile(r"\$[^$\s][^$\n]*\$")
 CODE_OR_SCRIPT = re.compile(r"<(pre|code|script|style)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
 TAG = re.compile(r"<[^>]+>")
 HAS_MATH = re.compile(r'class="arithmatex"|\$[^$\s][^$]*\$|\\\(|\\\[')
-
-
-def _build(site):
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    if result.returncode != 0:
-        problems = [line for line in result.stderr.splitlines() if not line.startswith("INFO")]
-        pytest.fail("mkdocs build --strict failed:\n" + "\n".join(problems), pytrace=False)
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -224,7 +205,7 @@ def test_every_page_in_a_real_browser(tmp_path):
 
     start = time.perf_counter()
     site = tmp_path / "site"
-    _build(site)
+    build_site(site)
     built = time.perf_counter() - start
 
     pages = _pages(site)

@@ -15,6 +15,7 @@ from .elementwise import Where
 from .indexing import GetItem, plain_index
 from .linalg import MatMul
 from .movement import axis_index
+from .op import is_tensor
 from .reductions import normalise_axis
 from .scatter import ScatterAdd
 
@@ -197,7 +198,7 @@ def masked_fill(x, mask, value):
         raise TypeError(f"masked_fill: the mask must be bool, got dtype {mask.dtype}")
     if not _broadcasts_to(mask.shape, x.shape):
         raise ValueError(f"masked_fill: mask of shape {mask.shape} does not broadcast to {x.shape}")
-    value = value if hasattr(value, "grad_fn") else np.asarray(value, dtype=x.dtype)
+    value = value if is_tensor(value) else np.asarray(value, dtype=x.dtype)
     return Where.apply(mask, value, x)
 
 

@@ -16,7 +16,7 @@ import string
 import numpy as np
 
 from .arraylike import broadcast_to
-from .op import Op, data_of, shape_of
+from .op import Op, data_of, is_tensor, shape_of
 
 __all__ = ["Einsum", "parse_einsum"]
 
@@ -67,7 +67,7 @@ def parse_einsum(subscripts, shapes):
 
 def _einsum(spec, *operands):
     """np.einsum on arrays, :class:`Einsum` when one operand is a Tensor (double backward)."""
-    if any(hasattr(x, "grad_fn") for x in operands):
+    if any(is_tensor(x) for x in operands):
         return Einsum.apply(*operands, subscripts=spec)
     return np.einsum(spec, *operands, optimize=len(operands) > 2)
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import function
 from .arraylike import log
-from .op import Op, data_of, shape_of
+from .op import Op, data_of, is_tensor, shape_of
 
 __all__ = ["Add", "Sub", "Neg", "Mul", "Div", "Pow", "Exp", "Log", "Sqrt", "Abs", "Tanh", "Sigmoid", "Relu",
            "Clip", "Maximum", "Minimum", "Where", "elementwise"]  # fmt: skip
@@ -146,7 +146,7 @@ class Pow(Op):
 
 def _where(condition, a, b):
     """``a`` where ``condition`` else ``b``, on arrays or (differentiably) on Tensors."""
-    if hasattr(b, "grad_fn") or hasattr(a, "grad_fn"):
+    if is_tensor(b) or is_tensor(a):
         return Where.apply(condition, a, b)
     return np.where(condition, a, b)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .op import Op
+from .op import Op, is_tensor
 from .reductions import normalise_axis
 
 __all__ = ["Prod", "Cumsum", "Cumprod", "prod_others"]
@@ -25,7 +25,7 @@ def prod_others(x):
     n = x.shape[-1]
     if n == 0:
         return x * 1  # no factors: nothing to leave out
-    if hasattr(x, "grad_fn"):
+    if is_tensor(x):
         eye = np.eye(n, dtype=x.dtype)
         return Prod.apply(x.reshape(x.shape[:-1] + (1, n)) * (1 - eye) + eye, axis=-1)
     ones = np.ones(x.shape[:-1] + (1,), dtype=x.dtype)
@@ -74,7 +74,7 @@ def _flip(x, axis):
 
 
 def _cumsum(x, axis):
-    return Cumsum.apply(x, axis=axis) if hasattr(x, "grad_fn") else np.cumsum(x, axis=axis)
+    return Cumsum.apply(x, axis=axis) if is_tensor(x) else np.cumsum(x, axis=axis)
 
 
 class Cumsum(Op):

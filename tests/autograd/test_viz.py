@@ -14,7 +14,7 @@ from autograd import Scalar, Tensor, draw_graph, viz
 from autograd.engine import backward_order
 from autograd.viz import RendererNotFoundError, backward_steps, labels, rendering
 
-from ..requirements import require
+from ..support import require
 
 NODE = re.compile(r"^\s*(n\d+) \[(.*)\]$")
 EDGE = re.compile(r"^\s*(n\d+) -> (n\d+)(?: \[(.*)\])?$")

@@ -18,7 +18,7 @@ from nn.data import (
     train_val_test_split,
 )
 
-from ..requirements import require
+from ..support import require
 
 # ../shared beside the checkout, as CI lays it out
 SHARED_README = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "README.md"
