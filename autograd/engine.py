@@ -43,6 +43,9 @@ class _GradState(threading.local):
         self.tag = None  # if not None, Function.apply stamps it on every node it makes (node.tag)
         self.tracer = None  # the tracer that records the ops applied at this level (autograd.trace)
         self.tracing = None  # the tracer while a trace runs, also inside an op's own forward
+        # may backward rules run on plain arrays? Set by the driver for its pass: not under
+        # create_graph, nor while a trace records the rules (both want Tensors, see Node._backprop)
+        self.arrays = False
 
 
 # The one per-thread state. Function.apply and the drivers read it on every op; the other
@@ -188,16 +191,20 @@ def backward_order(roots):
                     stack.append(parent)
                 else:
                     consumers[parent] = count + 1
-    ready = [root for root, count in consumers.items() if not count]
+    ready = []
+    for root in roots:
+        if not consumers[root] and root not in ready:  # a root no other root consumes
+            ready.append(root)
     while ready:
         node = ready.pop()
         yield node
         for parent in node._parents:
             if parent is not None:
-                count = consumers[parent] - 1
-                consumers[parent] = count
-                if not count:
+                count = consumers[parent]
+                if count == 1:  # its last consumer is done: its gradient is complete
                     ready.append(parent)
+                else:
+                    consumers[parent] = count - 1
 
 
 def topological_order(roots):
@@ -240,8 +247,9 @@ def apply_chain_rule(roots, root_grads, retain_graph=False, create_graph=False, 
         step = _watched(_backprop, capture, on_node, on_step)
     if state.anomaly:
         step = _checked(step or _backprop)
-    previous_mode = state.enabled
+    previous_mode, previous_arrays = state.enabled, state.arrays
     state.enabled = create_graph
+    state.arrays = not create_graph and state.tracing is None
     # The graph holds no reference cycles, so the collector would find nothing to free here;
     # pausing it saves it from walking a large live graph while backward allocates gradients.
     collecting = gc.isenabled()
@@ -257,7 +265,7 @@ def apply_chain_rule(roots, root_grads, retain_graph=False, create_graph=False, 
                     known = grads.get(parent)
                     grads[parent] = parent_grad if known is None else known + parent_grad
     finally:
-        state.enabled = previous_mode
+        state.enabled, state.arrays = previous_mode, previous_arrays
         if collecting:
             gc.enable()
 

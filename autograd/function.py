@@ -120,32 +120,37 @@ class Node:
         "out_shape",
         "out_dtype",
         "out_value",  # the output itself when small (see keep_values_up_to), else None
-        "_stamps",  # what forward saw of the saved values, or None (see the version guard, below)
-        "_writes",  # how many writes note_write had seen when _stamps was made
+        "tag",  # what engine.state.tag was when the node was made (the drawings' module scope)
+        "_inputs",  # the inputs, kept only when some are constants (see constant_inputs), else None
+        "_partial",  # True when some input of apply needs no gradient
+        # set only when forward saved something (see the version guard, below):
+        "_arrays",  # the saved values as backward on arrays reads them (a Tensor's array)
+        "_firsts",  # per saved value, the first element forward saw, or None if not guarded
+        "_writes",  # how many writes note_write had seen when the values were saved
         "__dict__",  # ctx.anything = ... in a Function's forward, as in PyTorch
         "__weakref__",
     )
-    # Rarely set, so they live in the class until a node needs its own (saves time per op).
-    tag = None  # what engine.state.tag was when the node was made (the drawings' module scope)
+    # Rarely set, so it lives in the class until a node needs its own (saves time per op).
     creation_trace = None  # where in the user's code the op was made (detect_anomaly only)
-    _inputs = None  # the inputs, kept only when some are constants (see constant_inputs)
-    _partial = False  # True when some input of apply needs no gradient
 
     def __init__(self, function, parents):
         # Function.apply makes its nodes without calling __init__ (for speed): keep the two alike
         self.function = function
         self._parents = parents
         self._saved = ()
-        self.out_value = None
-        self._stamps = None
+        self.out_value = self.tag = self._inputs = None
+        self._partial = None in parents
 
     # -- what forward uses ---------------------------------------------------------------
     @property
     def needs_input_grad(self):
         """One bool per input of ``apply``: does that input need a gradient?"""
         parents = self._parents
-        if not self._partial and len(parents) < len(_ALL_NEEDED):
-            return _ALL_NEEDED[len(parents)]  # the usual case, asked in most backward rules
+        count = len(parents)
+        if not self._partial and count < len(_ALL_NEEDED):
+            return _ALL_NEEDED[count]  # the usual case, asked in most backward rules
+        if count == 2:  # a binary op with one constant operand: the next most usual
+            return parents[0] is not None, parents[1] is not None
         return tuple([parent is not None for parent in parents])
 
     def save_for_backward(self, *values):
@@ -154,14 +159,20 @@ class Node:
 
     @property
     def saved_tensors(self):
-        """The saved values, as Tensors when backward builds a graph, else as they were saved."""
-        if self._saved is None:
-            raise RuntimeError(
-                f"Trying to backward through the graph a second time ({self.name}): its saved "
-                "values were freed after the first backward. Pass retain_graph=True to the "
-                "first backward() if you need to call it twice."
-            )
-        return self._unpack(raw=self.function.backward_on_arrays and not _state.enabled and _state.tracing is None)
+        """The saved values: plain arrays when the Function runs backward on arrays and no
+        graph of the gradient is wanted, else Tensors (and other values as they were saved)."""
+        saved = self._saved
+        if not saved:
+            if saved is None:
+                raise RuntimeError(
+                    f"Trying to backward through the graph a second time ({self.name}): its saved "
+                    "values were freed after the first backward. Pass retain_graph=True to the "
+                    "first backward() if you need to call it twice."
+                )
+            return ()
+        if self.function.backward_on_arrays and _state.arrays:
+            return self._arrays  # made by apply: a saved Tensor's array, other values as they are
+        return self._unpack()
 
     @property
     def constant_inputs(self):
@@ -181,10 +192,8 @@ class Node:
         return f"<{self.name}Backward>"
 
     # -- what the engine uses ----------------------------------------------------------------
-    def _unpack(self, raw):
-        """Saved values for backward: raw arrays on the fast path, Tensors when recording."""
-        if raw:  # a saved Tensor and a saved output both keep their array in .data
-            return tuple([value.data if isinstance(value, (_Tensor, _SavedOutput)) else value for value in self._saved])
+    def _unpack(self):
+        """Saved values for a backward that is recorded (create_graph, or a trace): Tensors."""
         values = []
         for value in self._saved:
             if type(value) is _SavedOutput:
@@ -202,16 +211,15 @@ class Node:
         saved = self._saved
         if saved is None:
             _ = self.saved_tensors  # raises the "second backward" error
-        stamps = self._stamps
-        if stamps is not None:  # the version guard, inlined: one element read per saved Tensor
-            for value, array, first in stamps:
-                if value.data is not array or _first(array, 0) != first:
+        if saved:  # the version guard, inlined: one element read per saved Tensor
+            for value, array, first in zip(saved, self._arrays, self._firsts):
+                if first is not None and (value.data is not array or _first(array, 0) != first):
                     _raise_changed(self)
             if self._writes != _write_count:  # an engine writer wrote somewhere since this forward
                 _check_announced(self)
         # plain arrays when no graph of the gradient is wanted; Tensors under create_graph, and
-        # while a trace records the rules' operations (autograd.trace)
-        raw = function.backward_on_arrays and not _state.enabled and _state.tracing is None
+        # while a trace records the rules' operations (autograd.trace): the driver says which
+        raw = function.backward_on_arrays and _state.arrays
         if raw:
             if type(grad) is not np.ndarray and isinstance(grad, _Tensor):  # a Tensor seed
                 grad = grad.data
@@ -222,7 +230,7 @@ class Node:
             grads = function.backward(self, grad)
         if saved and not retain_graph:
             # free what forward saved; a node that saved nothing can run again, as in PyTorch
-            self._saved = self._stamps = None
+            self._saved = self._arrays = self._firsts = None
         if type(grads) is not tuple:
             grads = (grads,)
         parents = self._parents
@@ -255,9 +263,10 @@ class Node:
 
 
 # -- the version guard ----------------------------------------------------------------------
-# ``Function.apply`` stamps every node that saved values: ``node._stamps`` holds a ``(saved
-# value, its array, the array's first element)`` per saved Tensor and saved output, and
-# ``node._writes`` how many writes note_write had seen. Before its backward runs, the node
+# ``Function.apply`` stamps every node that saved values: ``node._arrays`` holds the array of
+# each saved Tensor and saved output (other values as they are), ``node._firsts`` the array's
+# first element (``None`` for a value that is not guarded), and ``node._writes`` how many
+# writes note_write had seen. Before its backward runs, the node
 # checks that each saved Tensor still holds that array (``t.data = ...`` rebinds it), that the
 # first element is the same (``t.data[...] = ...``, ``t.data -= lr * g``, a write through
 # ``t.numpy()``), and that no engine writer announced a write to the array since (optimiser
@@ -267,9 +276,14 @@ class Node:
 # are its own.
 
 
+def _guarded(node):
+    """``(saved value, its array at forward, its first element then)`` per guarded value."""
+    return [entry for entry in zip(node._saved, node._arrays, node._firsts) if entry[2] is not None]
+
+
 def _check_announced(node):
-    writes, guarded = node._writes, node._stamps
-    for _, array, _ in guarded:
+    writes = node._writes
+    for _, array, _ in _guarded(node):
         if _written_since(array, writes):
             _raise_changed(node)
 
@@ -277,8 +291,8 @@ def _check_announced(node):
 def _raise_changed(node):
     """The version guard's error, naming the op, the value, its shape and the fix (returns
     quietly when the only difference is a NaN that stayed NaN)."""
-    writes, guarded = node._writes, node._stamps
-    for value, array, first in guarded:
+    writes = node._writes
+    for value, array, first in _guarded(node):
         now = array.item(0)
         if value.data is not array:
             how = "its .data was replaced by another array"
@@ -323,9 +337,7 @@ def sum_to_shape(grad, shape, dtype, node, index, raw):
 
 def _reduce_broadcast(grad, shape, node, index):
     lead = grad.ndim - len(shape)
-    mismatch = lead < 0 or any(
-        size != 1 and size != grad_size for size, grad_size in zip(shape, grad.shape[lead:])
-    )
+    mismatch = lead < 0 or any(size != 1 and size != grad_size for size, grad_size in zip(shape, grad.shape[lead:]))
     if mismatch:
         raise ValueError(
             f"{node.name}.backward returned a gradient of shape {tuple(grad.shape)} for input "
@@ -413,17 +425,18 @@ class Function:
             return state.tracer.apply(cls, inputs, options)
         enabled = state.enabled
         parents = None
+        partial = has_constant = False
         if enabled:
-            has_constant = False
-            needed = position = 0
+            position = 0
             for value in inputs:
                 if isinstance(value, _Tensor) and value.requires_grad:
                     if parents is None:
                         parents = [None] * len(inputs)
                     parents[position] = value.grad_fn or value
-                    needed += 1
-                elif value is not None:
-                    has_constant = True
+                else:
+                    partial = True
+                    if value is not None:
+                        has_constant = True
                 position += 1
         if parents is None:  # nothing to record: a context that only lets forward run
             ctx = _new(_Unrecorded)
@@ -433,9 +446,7 @@ class Function:
             ctx.function = cls
             ctx._parents = tuple(parents)
             ctx._saved = ()
-            ctx._stamps = None
-            if needed < position:
-                ctx._partial = True
+            ctx._partial = partial
         if enabled and not cls.forward_on_arrays:
             state.enabled = False  # forward's own Tensor operations are not part of the graph
             try:
@@ -449,36 +460,48 @@ class Function:
             data = result.data if isinstance(result, _Tensor) else np.asarray(result)
             if type(data) is not np.ndarray:
                 data = np.asarray(data)
+        # the result: Tensor._make(data, node), inlined (this runs for every op)
+        out = _new(_Tensor)
+        out.data = data
+        out.grad = None
         if parents is None:
-            return _make(data)
-        node = ctx
-        out = _make(data, node)
+            out.grad_fn = None
+            out.requires_grad = False
+            return out
+        node = out.grad_fn = ctx
+        out.requires_grad = True
         node.out_shape = data.shape
         node.out_dtype = data.dtype
         node.out_value = data if data.size <= _value_limit else None
+        node._inputs = inputs if has_constant else None  # read only by those who ask for constant_inputs
+        node.tag = state.tag
         saved = node._saved
         if saved:
-            # stamp what backward will read, for the version guard (see _raise_changed)
-            guarded = []
+            # what backward on arrays will read, and the version guard's stamps (see _raise_changed)
+            arrays = []
+            firsts = []
+            output = None
             for value in saved:
                 if value is result or value is data:
                     # keep the output's array, not the output Tensor (which refers to this node)
                     output = _SavedOutput(data)
-                    node._saved = tuple(output if v is result or v is data else v for v in saved)
-                    value = output
-                elif type(value) is not _Tensor and not isinstance(value, _Tensor):
-                    continue  # a number, or an array forward made for itself: nobody else writes to it
-                array = value.data
+                    array = data
+                elif isinstance(value, _Tensor):
+                    array = value.data
+                else:  # a number, or an array forward made for itself: nobody else writes to it
+                    arrays.append(value)
+                    firsts.append(None)
+                    continue
+                arrays.append(array)
                 try:
-                    guarded.append((value, array, _first(array, 0)))
+                    firsts.append(_first(array, 0))
                 except IndexError:  # an empty array cannot change
-                    pass
-            node._stamps = guarded
+                    firsts.append(None)
+            if output is not None:
+                node._saved = tuple([output if v is result or v is data else v for v in saved])
+            node._arrays = tuple(arrays)
+            node._firsts = firsts
             node._writes = _write_count
-        if has_constant:
-            node._inputs = inputs  # read only by those who ask for constant_inputs
-        if state.tag is not None:
-            node.tag = state.tag
         if state.anomaly:
             node.creation_trace = "".join(traceback.format_stack()[:-2])
         return out

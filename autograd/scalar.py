@@ -105,23 +105,23 @@ class Scalar:
 
     # -- operators, each with its local derivatives ------------------------------------------
     def __add__(self, other):
-        other = _coerce(other)
-        return Scalar(self.data + other.data, "", (self, other), (1.0, 1.0), "+")
+        other = other if type(other) is Scalar else _coerce(other)
+        return _result(self.data + other.data, (self, other), (1.0, 1.0), "+")
 
     __radd__ = __add__
 
     def __mul__(self, other):
-        other = _coerce(other)
-        return Scalar(self.data * other.data, "", (self, other), (other.data, self.data), "*")
+        other = other if type(other) is Scalar else _coerce(other)
+        return _result(self.data * other.data, (self, other), (other.data, self.data), "*")
 
     __rmul__ = __mul__
 
     def __neg__(self):
-        return Scalar(-self.data, "", (self,), (-1.0,), "neg")
+        return _result(-self.data, (self,), (-1.0,), "neg")
 
     def __sub__(self, other):
         other = _coerce(other)
-        return Scalar(self.data - other.data, "", (self, other), (1.0, -1.0), "-")
+        return _result(self.data - other.data, (self, other), (1.0, -1.0), "-")
 
     def __rsub__(self, other):
         return _coerce(other) - self
@@ -130,7 +130,7 @@ class Scalar:
         # d(a/b)/da = 1/b, d(a/b)/db = -a/b^2
         other = _coerce(other)
         out = self.data / other.data
-        return Scalar(out, "", (self, other), (1.0 / other.data, -out / other.data), "/")
+        return _result(out, (self, other), (1.0 / other.data, -out / other.data), "/")
 
     def __rtruediv__(self, other):
         return _coerce(other) / self
@@ -149,16 +149,16 @@ class Scalar:
     def exp(self):
         """f(x) = e^x, f'(x) = e^x."""
         out = _exp(self.data)
-        return Scalar(out, "", (self,), (out,), "exp")
+        return _result(out, (self,), (out,), "exp")
 
     def log(self):
         """f(x) = ln x, f'(x) = 1/x."""
-        return Scalar(_log(self.data), "", (self,), (1.0 / self.data if self.data else math.inf,), "log")
+        return _result(_log(self.data), (self,), (1.0 / self.data if self.data else math.inf,), "log")
 
     def tanh(self):
         """f(x) = tanh x, f'(x) = 1 - tanh^2 x."""
         out = math.tanh(self.data)
-        return Scalar(out, "", (self,), (1.0 - out * out,), "tanh")
+        return _result(out, (self,), (1.0 - out * out,), "tanh")
 
     def sigmoid(self):
         """f(x) = 1 / (1 + e^-x), f'(x) = f(x)(1 - f(x)); never overflows."""
@@ -167,12 +167,31 @@ class Scalar:
         else:
             e = _exp(self.data)
             out = e / (1.0 + e)
-        return Scalar(out, "", (self,), (out * (1.0 - out),), "sigmoid")
+        return _result(out, (self,), (out * (1.0 - out),), "sigmoid")
 
     def relu(self):
         """f(x) = max(0, x), f'(x) = 1 if x > 0 else 0 (0 at 0, as in PyTorch)."""
         positive = self.data > 0
-        return Scalar(self.data if positive else 0.0, "", (self,), (1.0 if positive else 0.0,), "relu")
+        return _result(self.data if positive else 0.0, (self,), (1.0 if positive else 0.0,), "relu")
+
+
+_new = object.__new__
+
+
+def _result(data, parents, local, op):
+    """The Scalar an operator makes: ``Scalar(data, "", parents, local, op)`` without the
+    constructor's conversions (``data`` is a float already); the hottest path of Scalar graphs."""
+    out = _new(Scalar)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    out.op = op
+    if _state.enabled:
+        out._parents = parents
+        out._local = local
+    else:  # under no_grad() nothing is recorded
+        out._parents = out._local = ()
+    return out
 
 
 def _coerce(value):

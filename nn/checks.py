@@ -35,7 +35,10 @@ def integer(value, name, where, minimum=1):
 def number(value, name, where, minimum=None, what=None):
     """``value`` as a ``float`` if it is a real number (>= ``minimum`` when given; NaN never
     is), else ``ValueError``; ``what`` says what the number is, for the message."""
-    bad = isinstance(value, bool) or not isinstance(value, Real) or value != value
+    if type(value) is float or type(value) is int:  # the usual case, without the ABC checks
+        bad = value != value
+    else:
+        bad = isinstance(value, bool) or not isinstance(value, Real) or value != value
     if not bad and minimum is not None:
         bad = not value >= minimum
     if bad:

@@ -682,6 +682,12 @@ class CrossEntropy(autograd.Function):
             grad = grad * (1.0 / max(labels.size, 1))
         if ctx.plain:  # the labels are constants here (no trace): their array will do
             labels = labels.data if isinstance(labels, Tensor) else labels
+            if not isinstance(probs, Tensor) and grad.ndim == 0:
+                # on arrays, one factor for every sample: grad * (p - onehot(y)) without
+                # building onehot(y) (subtract grad at each sample's label, in a fresh array)
+                dscores = probs * grad
+                dscores[_pick_index(labels, axis)] -= grad
+                return dscores, None
             return grad * (probs - _onehot(labels, logits.shape, axis)), None
         if isinstance(labels, Tensor):
             a = ClassCoefficients.apply(labels, shape=logits.shape, dtype=logits.dtype, **options)
