@@ -2,7 +2,7 @@
 names every file.
 
 * Inside ``autograd/`` modules import each other only downwards, in the order
-  engine <- function <- ops <- tensor <- everything else, so there is no import cycle.
+  engine <- function <- ops <- methods <- tensor <- everything else, so there is no import cycle.
 * No module uses another module's ``_private`` names (``from x import _y`` or ``x._y``).
 * ``docs/architecture.md`` lists every Python file of ``autograd/`` and ``nn/``, and no file
   that does not exist, so the file map cannot go stale.
@@ -23,6 +23,7 @@ LAYERS = [
     {"autograd.engine"},
     {"autograd.function"},
     "autograd.ops",  # the package and every module under it
+    "autograd.methods",  # Tensor's method families (mixins), which tensor.py inherits
     {"autograd.tensor"},
 ]
 
@@ -85,7 +86,7 @@ def test_autograd_imports_run_downwards(module, path):
             continue  # the top layer may use the public package (viz, functional, ...)
         assert _layer(target) <= own, (
             f"{module} (layer {own}) imports {target} (layer {_layer(target)}): dependencies must run "
-            "engine <- function <- ops <- tensor <- everything else"
+            "engine <- function <- ops <- methods <- tensor <- everything else"
         )
         if own < len(LAYERS) and _layer(target) == own and isinstance(LAYERS[own], set):
             raise AssertionError(f"{module} imports {target} from its own layer")
