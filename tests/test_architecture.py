@@ -150,3 +150,17 @@ def test_architecture_page_lists_every_file():
     actual = {str(path.relative_to(ROOT)) for _, path in ALL_MODULES}
     assert not actual - listed, f"docs/architecture.md does not list {sorted(actual - listed)}"
     assert not listed - actual, f"docs/architecture.md lists files that do not exist: {sorted(listed - actual)}"
+
+
+def test_tensor_methods_come_from_mixins_without_state():
+    # tensor.py inherits its method families from autograd/methods/: they add no instance
+    # state (a Tensor keeps its fixed slots, no __dict__) and no two define the same name, so
+    # the order of the bases changes nothing
+    from autograd import Tensor
+
+    assert not hasattr(Tensor(1.0), "__dict__")
+    families = Tensor.__mro__[1:-1]
+    assert families and all(base.__module__.startswith("autograd.methods.") for base in families)
+    assert all(base.__slots__ == () for base in families)
+    names = [name for base in Tensor.__mro__[:-1] for name in vars(base) if not name.startswith("__")]
+    assert len(names) == len(set(names)), sorted({name for name in names if names.count(name) > 1})
