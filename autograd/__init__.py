@@ -34,9 +34,11 @@ from .function import Function
 from .functional import grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .math_functions import *  # noqa: F403 (the elementwise and reduction functions; their __all__)
+from .methods.elementwise import maximum, minimum, where
+from .methods.shape import concatenate, stack
 from .program import Program, TraceError, compile, set_num_threads, trace
 from .scalar import Scalar
-from .tensor import Tensor, concatenate, get_default_dtype, maximum, minimum, set_default_dtype, stack, where
+from .tensor import Tensor, get_default_dtype, set_default_dtype
 from .viz import draw_graph
 
 __all__ = [

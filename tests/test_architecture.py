@@ -2,7 +2,7 @@
 names every file.
 
 * Inside ``autograd/`` modules import each other only downwards, in the order
-  engine <- function <- ops <- tensor <- everything else, so there is no import cycle.
+  engine <- function <- ops <- methods <- tensor <- everything else, so there is no import cycle.
 * No module uses another module's ``_private`` names (``from x import _y`` or ``x._y``).
 * ``docs/architecture.md`` lists every Python file of ``autograd/`` and ``nn/``, and no file
   that does not exist, so the file map cannot go stale.
@@ -23,6 +23,7 @@ LAYERS = [
     {"autograd.engine"},
     {"autograd.function"},
     "autograd.ops",  # the package and every module under it
+    "autograd.methods",  # Tensor's method families (mixins), which tensor.py inherits
     {"autograd.tensor"},
 ]
 
@@ -85,7 +86,7 @@ def test_autograd_imports_run_downwards(module, path):
             continue  # the top layer may use the public package (viz, functional, ...)
         assert _layer(target) <= own, (
             f"{module} (layer {own}) imports {target} (layer {_layer(target)}): dependencies must run "
-            "engine <- function <- ops <- tensor <- everything else"
+            "engine <- function <- ops <- methods <- tensor <- everything else"
         )
         if own < len(LAYERS) and _layer(target) == own and isinstance(LAYERS[own], set):
             raise AssertionError(f"{module} imports {target} from its own layer")
@@ -149,3 +150,17 @@ def test_architecture_page_lists_every_file():
     actual = {str(path.relative_to(ROOT)) for _, path in ALL_MODULES}
     assert not actual - listed, f"docs/architecture.md does not list {sorted(actual - listed)}"
     assert not listed - actual, f"docs/architecture.md lists files that do not exist: {sorted(listed - actual)}"
+
+
+def test_tensor_methods_come_from_mixins_without_state():
+    # tensor.py inherits its method families from autograd/methods/: they add no instance
+    # state (a Tensor keeps its fixed slots, no __dict__) and no two define the same name, so
+    # the order of the bases changes nothing
+    from autograd import Tensor
+
+    assert not hasattr(Tensor(1.0), "__dict__")
+    families = Tensor.__mro__[1:-1]
+    assert families and all(base.__module__.startswith("autograd.methods.") for base in families)
+    assert all(base.__slots__ == () for base in families)
+    names = [name for base in Tensor.__mro__[:-1] for name in vars(base) if not name.startswith("__")]
+    assert len(names) == len(set(names)), sorted({name for name in names if names.count(name) > 1})

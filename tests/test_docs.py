@@ -69,6 +69,11 @@ def test_site_builds_strictly(tmp_path):
 
     reference = (site / "reference" / "autograd" / "index.html").read_text(encoding="utf-8")
     assert 'id="autograd.Tensor.backward"' in reference  # mkdocstrings rendered the API
+    # every method, also those Tensor inherits from its method families (autograd/methods/)
+    for owner in autograd.Tensor.__mro__[:-1]:
+        for name, value in vars(owner).items():
+            if callable(value) and not name.startswith("_") and value.__name__ == name:  # (aliases: asin...)
+                assert f'id="autograd.Tensor.{name}"' in reference, f"Tensor.{name} is not in the API reference"
     assert "<blockquote>" not in reference  # docstring examples became code, not nested quotes
     # Tensor's attributes are described by its docstring's table, not shown as the lines that set them
     attributes = reference[reference.index("Attributes:</span>") :]

@@ -2,7 +2,7 @@
 
 Every backward rule reads like the derivative: ``grad`` is dL/d(output), ``out`` the forward
 result, inputs keep their forward names. Derived operations (mean, ``a - b`` of a number,
-``sigmoid`` of a Scalar...) are composed from these in ``tensor.py``.
+``sigmoid`` of a Scalar...) are composed from these in the Tensor methods (``autograd/methods/``).
 
 Broadcasting: a rule may return a gradient of the broadcast shape; the engine sums it back
 to the input's shape (``function.sum_to_shape``), so no rule here un-broadcasts.

@@ -6,6 +6,12 @@ ordinary ``backward()`` it gets plain arrays (fast: no Tensor, no graph); under
 Arithmetic, ``@``, ``.T``, ``.mT``, ``.sum``, ``.reshape``, indexing and comparisons are
 spelled the same on both; these are not, so each picks the spelling of its argument
 (``op.is_tensor``).
+
+On a Tensor a helper calls the Tensor's method (``x.exp()``, ``x.cumsum(axis)``), which applies
+the op of its family; so this module imports none of the families, and each can use it, even
+the op a helper stands for (``Cumsum``'s backward is a ``cumsum``). Two such helpers live
+beside their ops instead: ``where`` (in ``elementwise.py``) and ``einsum`` (in ``einsum.py``)
+have no Tensor method to call, so each needs its op's class, whose backward needs the helper.
 """
 
 from __future__ import annotations
@@ -16,7 +22,8 @@ from .op import is_tensor
 from .scatter import ScatterAdd
 from .shape import BroadcastTo
 
-__all__ = ["exp", "log", "softmax", "broadcast_to", "scatter_add", "sin", "cos", "sinh", "cosh", "floor", "sigmoid"]
+__all__ = ["exp", "log", "softmax", "broadcast_to", "scatter_add", "sin", "cos", "sinh", "cosh", "floor", "sigmoid",
+           "cumsum", "prod_others"]  # fmt: skip
 
 
 def exp(x):
@@ -84,3 +91,27 @@ def sigmoid(x):
         return x.sigmoid()
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+
+
+def cumsum(x, axis):
+    """Running sum along ``axis``."""
+    return x.cumsum(axis) if is_tensor(x) else np.cumsum(x, axis=axis)
+
+
+def prod_others(x):
+    """others[..., i] = product of x[..., k] for k != i, along the last axis, exactly (zeros included).
+
+    On arrays: the product of everything before i times everything after i (two running
+    products, O(n)). On Tensors (double backward): the product over the last axis of the
+    (n, n) matrix that is x with its diagonal set to 1, so the result stays differentiable.
+    """
+    n = x.shape[-1]
+    if n == 0:
+        return x * 1  # no factors: nothing to leave out
+    if is_tensor(x):
+        eye = np.eye(n, dtype=x.dtype)
+        return (x.reshape(x.shape[:-1] + (1, n)) * (1 - eye) + eye).prod(axis=-1)
+    ones = np.ones(x.shape[:-1] + (1,), dtype=x.dtype)
+    before = np.cumprod(np.concatenate([ones, x[..., :-1]], axis=-1), axis=-1)
+    after = np.cumprod(np.concatenate([ones, x[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
+    return before * after

@@ -66,7 +66,11 @@ def parse_einsum(subscripts, shapes):
 
 
 def _einsum(spec, *operands):
-    """np.einsum on arrays, :class:`Einsum` when one operand is a Tensor (double backward)."""
+    """np.einsum on arrays, :class:`Einsum` when one operand is a Tensor (double backward).
+
+    An array-or-Tensor helper that cannot join ``arraylike``: no Tensor method applies
+    :class:`Einsum`, so it needs the class, and ``Einsum``'s own backward needs it.
+    """
     if any(is_tensor(x) for x in operands):
         return Einsum.apply(*operands, subscripts=spec)
     return np.einsum(spec, *operands, optimize=len(operands) > 2)

@@ -145,7 +145,11 @@ class Pow(Op):
 
 
 def _where(condition, a, b):
-    """``a`` where ``condition`` else ``b``, on arrays or (differentiably) on Tensors."""
+    """``a`` where ``condition`` else ``b``, on arrays or (differentiably) on Tensors.
+
+    An array-or-Tensor helper that cannot join ``arraylike``: no Tensor method applies
+    :class:`Where`, so it needs the class, and ``Where``'s own backward needs it.
+    """
     if is_tensor(b) or is_tensor(a):
         return Where.apply(condition, a, b)
     return np.where(condition, a, b)

@@ -2,36 +2,18 @@
 
 The gradient of a product is the product of the *other* factors, never ``out / x``: dividing
 by x fails where x is 0, and a product with a zero in it still has a gradient (the product of
-the rest). :func:`prod_others` computes it exactly.
+the rest). ``arraylike.prod_others`` computes it exactly.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .op import Op, is_tensor
+from .arraylike import cumsum, prod_others
+from .op import Op
 from .reductions import normalise_axis
 
-__all__ = ["Prod", "Cumsum", "Cumprod", "prod_others"]
-
-
-def prod_others(x):
-    """others[..., i] = product of x[..., k] for k != i, along the last axis, exactly (zeros included).
-
-    On arrays: the product of everything before i times everything after i (two running
-    products, O(n)). On Tensors (double backward): the product over the last axis of the
-    (n, n) matrix that is x with its diagonal set to 1, so the result stays differentiable.
-    """
-    n = x.shape[-1]
-    if n == 0:
-        return x * 1  # no factors: nothing to leave out
-    if is_tensor(x):
-        eye = np.eye(n, dtype=x.dtype)
-        return Prod.apply(x.reshape(x.shape[:-1] + (1, n)) * (1 - eye) + eye, axis=-1)
-    ones = np.ones(x.shape[:-1] + (1,), dtype=x.dtype)
-    before = np.cumprod(np.concatenate([ones, x[..., :-1]], axis=-1), axis=-1)
-    after = np.cumprod(np.concatenate([ones, x[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
-    return before * after
+__all__ = ["Prod", "Cumsum", "Cumprod"]
 
 
 def _to_last(x, axes):
@@ -73,10 +55,6 @@ def _flip(x, axis):
     return x[(slice(None),) * axis + (slice(None, None, -1),)]
 
 
-def _cumsum(x, axis):
-    return Cumsum.apply(x, axis=axis) if is_tensor(x) else np.cumsum(x, axis=axis)
-
-
 class Cumsum(Op):
     """out_j = x_1 + ... + x_j along ``axis``;  dx_i = grad_i + ... + grad_n (a cumsum from the end)."""
 
@@ -87,7 +65,7 @@ class Cumsum(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        return _flip(_cumsum(_flip(grad, ctx.axis), ctx.axis), ctx.axis)
+        return _flip(cumsum(_flip(grad, ctx.axis), ctx.axis), ctx.axis)
 
 
 class Cumprod(Op):
