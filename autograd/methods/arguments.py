@@ -25,7 +25,8 @@ def operand(value, like):
     ``like``'s dtype when ``like`` is a float tensor, so ``t32 * np.ones(3)``, ``t32 * [1, 2]``
     and ``t32 + np.float64(2)`` stay float32 rather than silently upcasting.
     """
-    if isinstance(value, function.tensor_type) or type(value) in (int, float, bool):
+    # numbers first: the operators pass a Tensor operand on without calling this
+    if type(value) in (int, float, bool) or isinstance(value, function.tensor_type):
         return value
     array = np.asarray(value)
     if array.dtype.kind not in "fiub":
