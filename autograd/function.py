@@ -209,25 +209,23 @@ class Node:
     def _backprop(self, grad, retain_graph):
         function = self.function
         saved = self._saved
-        if saved is None:
-            _ = self.saved_tensors  # raises the "second backward" error
         if saved:  # the version guard, inlined: one element read per saved Tensor
             for value, array, first in zip(saved, self._arrays, self._firsts):
                 if first is not None and (value.data is not array or _first(array, 0) != first):
                     _raise_changed(self)
             if self._writes != _write_count:  # an engine writer wrote somewhere since this forward
                 _check_announced(self)
+        elif saved is None:
+            _ = self.saved_tensors  # raises the "second backward" error
         # plain arrays when no graph of the gradient is wanted; Tensors under create_graph, and
         # while a trace records the rules' operations (autograd.trace): the driver says which
         raw = function.backward_on_arrays and _state.arrays
         if raw:
             if type(grad) is not np.ndarray and isinstance(grad, _Tensor):  # a Tensor seed
                 grad = grad.data
-            grads = function.backward(self, grad)
-        else:
-            if not isinstance(grad, _Tensor):
-                grad = _make(np.asarray(grad))
-            grads = function.backward(self, grad)
+        elif not isinstance(grad, _Tensor):
+            grad = _make(np.asarray(grad))
+        grads = function.backward(self, grad)
         if saved and not retain_graph:
             # free what forward saved; a node that saved nothing can run again, as in PyTorch
             self._saved = self._arrays = self._firsts = None
@@ -241,8 +239,7 @@ class Node:
             )
         adapted = []
         passed_on = False
-        for index, parent in enumerate(parents):
-            g = grads[index]
+        for parent, g in zip(parents, grads):
             if parent is None or g is None:
                 adapted.append(None)
                 continue
@@ -255,10 +252,11 @@ class Node:
             else:
                 data = parent.data
                 shape, dtype = data.shape, data.dtype
-            if raw and type(g) is np.ndarray and g.shape == shape and g.dtype == dtype:
+            # (dtypes of the built-in types are shared objects: `is` settles the usual case)
+            if raw and type(g) is np.ndarray and g.shape == shape and g.dtype is dtype:
                 adapted.append(g)  # the common case: nothing to reduce or cast
-            else:
-                adapted.append(sum_to_shape(g, shape, dtype, self, index, raw))
+            else:  # len(adapted) is the input's position
+                adapted.append(sum_to_shape(g, shape, dtype, self, len(adapted), raw))
         return adapted
 
 

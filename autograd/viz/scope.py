@@ -63,8 +63,8 @@ class scope:
     def __enter__(self):
         state = engine.state
         self._previous = previous = state.tag
-        state.tag = ScopeFrame(self.owner, previous if type(previous) is ScopeFrame else None)
-        return state.tag
+        frame = state.tag = ScopeFrame(self.owner, previous if type(previous) is ScopeFrame else None)
+        return frame
 
     def __exit__(self, *exc_info):
         engine.state.tag = self._previous
