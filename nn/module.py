@@ -3,7 +3,7 @@
 A Module owns Parameters and child Modules. Assigning one to an attribute registers it (as
 PyTorch does, in ``__setattr__``), so ``parameters()``, ``state_dict()``, ``zero_grad()``,
 ``train()`` and the printed tree find everything without the user listing it. Calling a
-module runs ``forward`` inside ``autograd.viz.scope(module)``, which tags the graph nodes
+module runs ``forward`` inside a scope frame (``autograd.viz.scope.enter_scope(module)``), which tags the graph nodes
 it makes so a drawing can collapse each module call into one box.
 """
 
@@ -16,7 +16,7 @@ import numpy as np
 
 from autograd import Tensor, get_default_dtype, no_grad
 from autograd.function import note_write
-from autograd.viz import scope
+from autograd.viz.scope import enter_scope, exit_scope
 
 __all__ = ["Parameter", "Module", "Sequential", "ModuleList"]
 
@@ -219,8 +219,11 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward(self, ...)")
 
     def __call__(self, *args, **kwargs):
-        with scope(self):  # every graph node made inside is tagged with this module call
+        previous = enter_scope(self)  # every graph node made inside is tagged with this module call
+        try:
             return self.forward(*args, **kwargs)
+        finally:
+            exit_scope(previous)
 
     # -- walking the tree -----------------------------------------------------------------
     def named_parameters(self, prefix="", recurse=True):

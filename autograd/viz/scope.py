@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .. import engine
 
-__all__ = ["scope", "ScopeFrame"]
+__all__ = ["scope", "ScopeFrame", "enter_scope", "exit_scope"]
 
 
 class ScopeFrame:
@@ -61,11 +61,34 @@ class scope:
         self.owner = owner
 
     def __enter__(self):
-        state = engine.state
-        self._previous = previous = state.tag
-        frame = state.tag = ScopeFrame(self.owner, previous if type(previous) is ScopeFrame else None)
-        return frame
+        self._previous = enter_scope(self.owner)
+        return engine.state.tag
 
     def __exit__(self, *exc_info):
-        engine.state.tag = self._previous
+        exit_scope(self._previous)
         return False
+
+
+def enter_scope(owner):
+    """Open a frame for ``owner`` (what ``with scope(owner):`` does on entry); returns what
+    :func:`exit_scope` needs to close it. Two calls instead of a context manager, for the
+    hottest caller, ``nn.Module.__call__`` (which closes it in a ``finally``).
+
+    >>> import autograd
+    >>> from autograd.viz.scope import enter_scope, exit_scope
+    >>> x = autograd.Tensor([1.0], requires_grad=True)
+    >>> previous = enter_scope("layer")
+    >>> y = x * 2
+    >>> exit_scope(previous)
+    >>> y.grad_fn.tag.owner, autograd.engine.state.tag is None
+    ('layer', True)
+    """
+    state = engine.state
+    previous = state.tag
+    state.tag = ScopeFrame(owner, previous if type(previous) is ScopeFrame else None)
+    return previous
+
+
+def exit_scope(previous):
+    """Close the frame :func:`enter_scope` opened: the tag goes back to ``previous``."""
+    engine.state.tag = previous
