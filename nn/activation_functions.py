@@ -1,6 +1,6 @@
 """Activation functions of Tensors: what the activation modules of :mod:`nn.activations` call.
 
-Each is one line or a few of Tensor operations, so its gradient (and second derivative) comes
+Most are a line or a few of Tensor operations, so their gradients (and second derivatives) come
 from the engine; ``gelu`` uses :class:`Erf`, a Function of its own, because NumPy has no erf.
 They are imported into :mod:`nn.functional`, so ``nn.functional.relu`` and the rest are where
 they always were; inputs may be Tensors, arrays or lists.
