@@ -43,14 +43,38 @@ class MatMul(Op):
             grad_2d = grad_2d.reshape(grad_2d.shape + (1,))
         grad_a = grad_b = None
         if need_a:
-            grad_a = grad_2d @ b_col.mT
+            if _shared(a_row, b_col, grad_2d):  # the same a for every batch entry: sum in the product
+                rows, cols, inner = grad_2d.shape[-2], grad_2d.shape[-1], b_col.shape[-2]
+                g = grad_2d.reshape(-1, rows, cols).transpose(1, 0, 2).reshape(rows, -1)
+                grad_a = (g @ b_col.reshape(-1, inner, cols).transpose(1, 0, 2).reshape(inner, -1).mT).reshape(
+                    a_row.shape
+                )
+            else:
+                grad_a = grad_2d @ b_col.mT
             if a.ndim == 1:
                 grad_a = grad_a.reshape(grad_a.shape[:-2] + (a.shape[0],))
         if need_b:
-            grad_b = a_row.mT @ grad_2d
+            if _shared(b_col, a_row, grad_2d):  # the same b for every batch entry: sum in the product
+                inner = a_row.shape[-1]
+                grad_b = (a_row.reshape(-1, inner).mT @ grad_2d.reshape(-1, grad_2d.shape[-1])).reshape(b_col.shape)
+            else:
+                grad_b = a_row.mT @ grad_2d
             if b.ndim == 1:
                 grad_b = grad_b.reshape(grad_b.shape[:-1])
         return grad_a, grad_b
+
+
+def _shared(operand, other, grad):
+    """Is ``operand`` one matrix for every batch entry of ``grad`` (its batch axes absent or of
+    length 1) while ``other`` has all of them? Then the sum over the batch that the engine would
+    do after a batched product goes inside one 2-d product: (rows, batch * n) @ (batch * n, cols),
+    one BLAS call instead of one small product per batch entry plus a reduction."""
+    return (
+        grad.ndim > 2
+        and grad.size > 0
+        and operand.shape[:-2] == (1,) * (operand.ndim - 2)
+        and other.shape[:-2] == grad.shape[:-2]
+    )
 
 
 class Linear(Op):

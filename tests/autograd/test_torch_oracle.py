@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import autograd
 from autograd import Tensor
 
 from ..oracle import torch
@@ -255,3 +256,30 @@ def test_softmax_of_an_empty_axis_equals_pytorch(op):
         out = getattr(Tensor(np.ones(shape)), op)(axis=axis)
         expected = getattr(torch.ones(shape), op)(dim=axis)
         assert out.shape == tuple(expected.shape)
+
+
+# One operand shared by every batch entry (no batch axes, or all of length 1) takes a single
+# 2-d product in backward; the other cases keep the batched one. Both against PyTorch.
+MATMUL_SHAPES = [
+    ((3, 4), (5, 4, 2)), ((1, 3, 4), (5, 4, 2)), ((1, 1, 3, 4), (2, 5, 4, 2)), ((4,), (5, 4, 2)),
+    ((5, 3, 4), (4, 2)), ((5, 3, 4), (1, 4, 2)), ((2, 5, 3, 4), (1, 1, 4, 2)), ((5, 3, 4), (4,)),
+    ((2, 1, 3, 4), (2, 5, 4, 2)), ((3, 4), (0, 4, 2)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("shape_a", "shape_b"), MATMUL_SHAPES, ids=str)
+def test_batched_matmul_gradients_equal_pytorch(shape_a, shape_b):
+    rng = np.random.default_rng(7)
+    a, b = rng.standard_normal(shape_a), rng.standard_normal(shape_b)
+    ours = [Tensor(a, requires_grad=True), Tensor(b, requires_grad=True)]
+    theirs = [torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)]
+    out = ours[0] @ ours[1]
+    seed = rng.standard_normal(out.shape)
+    out.backward(seed)
+    (theirs[0] @ theirs[1]).backward(torch.from_numpy(seed))
+    for mine, reference in zip(ours, theirs):
+        assert mine.grad.shape == tuple(reference.shape)
+        np.testing.assert_allclose(mine.grad.data, reference.grad.numpy(), rtol=1e-12, atol=1e-12)
+    if a.size and b.size:
+        fresh = (Tensor(a, requires_grad=True), Tensor(b, requires_grad=True))
+        assert autograd.gradgradcheck(lambda x, y: x @ y, fresh)
