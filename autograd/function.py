@@ -482,7 +482,8 @@ class Function:
             for value in saved:
                 if value is result or value is data:
                     # keep the output's array, not the output Tensor (which refers to this node)
-                    output = _SavedOutput(data)
+                    if output is None:
+                        output = _SavedOutput(data)
                     array = data
                 elif isinstance(value, _Tensor):
                     array = value.data

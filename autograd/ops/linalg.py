@@ -44,19 +44,14 @@ class MatMul(Op):
         grad_a = grad_b = None
         if need_a:
             if _shared(a_row, b_col, grad_2d):  # the same a for every batch entry: sum in the product
-                rows, cols, inner = grad_2d.shape[-2], grad_2d.shape[-1], b_col.shape[-2]
-                g = grad_2d.reshape(-1, rows, cols).transpose(1, 0, 2).reshape(rows, -1)
-                grad_a = (g @ b_col.reshape(-1, inner, cols).transpose(1, 0, 2).reshape(inner, -1).mT).reshape(
-                    a_row.shape
-                )
+                grad_a = (_side_by_side(grad_2d) @ _side_by_side(b_col).mT).reshape(a_row.shape)
             else:
                 grad_a = grad_2d @ b_col.mT
             if a.ndim == 1:
                 grad_a = grad_a.reshape(grad_a.shape[:-2] + (a.shape[0],))
         if need_b:
             if _shared(b_col, a_row, grad_2d):  # the same b for every batch entry: sum in the product
-                inner = a_row.shape[-1]
-                grad_b = (a_row.reshape(-1, inner).mT @ grad_2d.reshape(-1, grad_2d.shape[-1])).reshape(b_col.shape)
+                grad_b = (_stacked(a_row).mT @ _stacked(grad_2d)).reshape(b_col.shape)
             else:
                 grad_b = a_row.mT @ grad_2d
             if b.ndim == 1:
@@ -104,3 +99,14 @@ class Linear(Op):
         grad_weight = rows.T @ x.reshape(-1, weight.shape[1]) if need_weight else None
         grad_bias = rows.sum(axis=0) if need_bias else None
         return grad_x, grad_weight, grad_bias
+
+
+def _side_by_side(x):
+    """The batch entries of ``x`` (..., r, c) next to each other: (r, batch * c)."""
+    rows, cols = x.shape[-2:]
+    return x.reshape(-1, rows, cols).transpose(1, 0, 2).reshape(rows, -1)
+
+
+def _stacked(x):
+    """The batch entries of ``x`` (..., r, c) one above the other: (batch * r, c)."""
+    return x.reshape(-1, x.shape[-1])
