@@ -5,7 +5,8 @@ Tensor and Scalar graphs are walked by the same code. A *graph node* is any obje
 * ``_parents``: a tuple with one entry per input, the input's node or ``None`` when that
   input needs no gradient;
 * ``_backprop(grad, retain_graph)``: take the total gradient of the root with respect to
-  this node's value and return one gradient per parent (a leaf stores it and returns ``()``).
+  this node's value and return, per parent, the pair ``(parent, its gradient)``, the gradient
+  ``None`` where there is none (a leaf stores the gradient and returns ``()``).
 
 For a Tensor the node of a computed value is its ``grad_fn`` (a :class:`~autograd.function.Node`)
 and a leaf that requires grad is its own node; for a Scalar every value is its own node.
@@ -239,9 +240,12 @@ def run_backward(roots, root_grads, *, retain_graph=False, create_graph=False, c
 def apply_chain_rule(roots, root_grads, retain_graph=False, create_graph=False, capture=None, on_node=None,
                      on_step=None):  # fmt: skip
     """:func:`run_backward` itself, with no tracer in the way (the tracer calls it)."""
-    grads = {}
-    for root, grad in zip(roots, root_grads):
-        grads[root] = grad if root not in grads else grads[root] + grad
+    if len(roots) == 1:  # the usual loss.backward()
+        grads = {roots[0]: root_grads[0]}
+    else:
+        grads = {}
+        for root, grad in zip(roots, root_grads):
+            grads[root] = grad if root not in grads else grads[root] + grad
     step = None  # plain node._backprop, called directly: the hot path of every backward()
     if capture is not None or on_node is not None or on_step is not None:
         step = _watched(_backprop, capture, on_node, on_step)
@@ -259,9 +263,9 @@ def apply_chain_rule(roots, root_grads, retain_graph=False, create_graph=False, 
             grad = grads.pop(node, None)
             if grad is None:  # no path from the roots carries a gradient here
                 continue
-            input_grads = node._backprop(grad, retain_graph) if step is None else step(node, grad, retain_graph)
-            for parent, parent_grad in zip(node._parents, input_grads):
-                if parent is not None and parent_grad is not None:
+            sent = node._backprop(grad, retain_graph) if step is None else step(node, grad, retain_graph)
+            for parent, parent_grad in sent:  # (input, its share of the gradient) per input
+                if parent_grad is not None:
                     known = grads.get(parent)
                     grads[parent] = parent_grad if known is None else known + parent_grad
     finally:
@@ -287,11 +291,11 @@ def _watched(step, capture, on_node, on_step):
                 capture[node] = grad
             if not node._parents:
                 return ()
-        input_grads = step(node, grad, retain_graph)
+        sent = step(node, grad, retain_graph)
         if on_step is not None:
-            input_grads = list(input_grads)
-            on_step(node, grad, input_grads)
-        return input_grads
+            sent = list(sent)
+            on_step(node, grad, [input_grad for _, input_grad in sent])
+        return sent
 
     return watched_step
 
@@ -305,8 +309,8 @@ def _checked(step):
 
     def checked_step(node, grad, retain_graph):
         with np.errstate(all="ignore"):
-            input_grads = list(step(node, grad, retain_graph))
-        for index, input_grad in enumerate(input_grads):
+            sent = list(step(node, grad, retain_graph))
+        for index, (_, input_grad) in enumerate(sent):
             if input_grad is None:
                 continue
             values = np.asarray(input_grad.data if hasattr(input_grad, "grad_fn") else input_grad, dtype=float)
@@ -317,6 +321,6 @@ def _checked(step):
                     f"{node.name} backward produced {kind} in the gradient of its input {index}. "
                     f"The forward op was created at:\n{where}"
                 )
-        return input_grads
+        return sent
 
     return checked_step

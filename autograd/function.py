@@ -125,7 +125,7 @@ class Node:
         "_partial",  # True when some input of apply needs no gradient
         # set only when forward saved something (see the version guard, below):
         "_arrays",  # the saved values as backward on arrays reads them (a Tensor's array)
-        "_firsts",  # per saved value, the first element forward saw, or None if not guarded
+        "_guard",  # per saved Tensor (or output): (it, its array, the array's first element then)
         "_writes",  # how many writes note_write had seen when the values were saved
         "__dict__",  # ctx.anything = ... in a Function's forward, as in PyTorch
         "__weakref__",
@@ -210,8 +210,8 @@ class Node:
         function = self.function
         saved = self._saved
         if saved:  # the version guard, inlined: one element read per saved Tensor
-            for value, array, first in zip(saved, self._arrays, self._firsts):
-                if first is not None and (value.data is not array or _first(array, 0) != first):
+            for value, array, first in self._guard:
+                if value.data is not array or _first(array, 0) != first:
                     _raise_changed(self)
             if self._writes != _write_count:  # an engine writer wrote somewhere since this forward
                 _check_announced(self)
@@ -228,7 +228,7 @@ class Node:
         grads = function.backward(self, grad)
         if saved and not retain_graph:
             # free what forward saved; a node that saved nothing can run again, as in PyTorch
-            self._saved = self._arrays = self._firsts = None
+            self._saved = self._arrays = self._guard = None
         if type(grads) is not tuple:
             grads = (grads,)
         parents = self._parents
@@ -237,11 +237,17 @@ class Node:
                 f"{self.name}.backward returned {len(grads)} gradients, but apply() had "
                 f"{len(parents)} inputs: return one per input (None where there is none)"
             )
-        adapted = []
+        # (input, its gradient) per input, as the driver takes them. The loop indexes ``grads``
+        # rather than zipping: for the two or three inputs of an op, making a zip costs more
+        # than the loop itself.
+        pairs = []
         passed_on = False
-        for parent, g in zip(parents, grads):
+        position = -1
+        for parent in parents:
+            position += 1
+            g = grads[position]
             if parent is None or g is None:
-                adapted.append(None)
+                pairs.append((parent, None))
                 continue
             if g is grad:  # the incoming gradient passed on unchanged (a + b gives it to both)
                 if passed_on and raw:
@@ -254,34 +260,29 @@ class Node:
                 shape, dtype = data.shape, data.dtype
             # (dtypes of the built-in types are shared objects: `is` settles the usual case)
             if raw and type(g) is np.ndarray and g.shape == shape and g.dtype is dtype:
-                adapted.append(g)  # the common case: nothing to reduce or cast
-            else:  # len(adapted) is the input's position
-                adapted.append(sum_to_shape(g, shape, dtype, self, len(adapted), raw))
-        return adapted
+                pairs.append((parent, g))  # the common case: nothing to reduce or cast
+            else:
+                pairs.append((parent, sum_to_shape(g, shape, dtype, self, position, raw)))
+        return pairs
 
 
 # -- the version guard ----------------------------------------------------------------------
 # ``Function.apply`` stamps every node that saved values: ``node._arrays`` holds the array of
-# each saved Tensor and saved output (other values as they are), ``node._firsts`` the array's
-# first element (``None`` for a value that is not guarded), and ``node._writes`` how many
-# writes note_write had seen. Before its backward runs, the node
+# each saved Tensor and saved output (other values as they are), ``node._guard`` a triple
+# (the Tensor or the output's holder, its array, the array's first element) per guarded value,
+# and ``node._writes`` how many writes note_write had seen. Before its backward runs, the node
 # checks that each saved Tensor still holds that array (``t.data = ...`` rebinds it), that the
 # first element is the same (``t.data[...] = ...``, ``t.data -= lr * g``, a write through
 # ``t.numpy()``), and that no engine writer announced a write to the array since (optimiser
 # steps, ``nn.init``, ``load_state_dict``, see note_write). Otherwise backward would use values
 # the forward pass never saw, a silently wrong gradient: it raises instead, as PyTorch does for
 # its in-place operations. Arrays a Function saves that are no Tensor's data (masks it made)
-# are its own.
-
-
-def _guarded(node):
-    """``(saved value, its array at forward, its first element then)`` per guarded value."""
-    return [entry for entry in zip(node._saved, node._arrays, node._firsts) if entry[2] is not None]
+# are its own; an empty array cannot change, so it is not guarded.
 
 
 def _check_announced(node):
     writes = node._writes
-    for _, array, _ in _guarded(node):
+    for _, array, _ in node._guard:
         if _written_since(array, writes):
             _raise_changed(node)
 
@@ -290,7 +291,7 @@ def _raise_changed(node):
     """The version guard's error, naming the op, the value, its shape and the fix (returns
     quietly when the only difference is a NaN that stayed NaN)."""
     writes = node._writes
-    for value, array, first in _guarded(node):
+    for value, array, first in node._guard:
         now = array.item(0)
         if value.data is not array:
             how = "its .data was replaced by another array"
@@ -477,29 +478,29 @@ class Function:
         if saved:
             # what backward on arrays will read, and the version guard's stamps (see _raise_changed)
             arrays = []
-            firsts = []
+            guard = []
             output = None
             for value in saved:
                 if value is result or value is data:
                     # keep the output's array, not the output Tensor (which refers to this node)
                     if output is None:
                         output = _SavedOutput(data)
+                    value = output
                     array = data
                 elif isinstance(value, _Tensor):
                     array = value.data
                 else:  # a number, or an array forward made for itself: nobody else writes to it
                     arrays.append(value)
-                    firsts.append(None)
                     continue
                 arrays.append(array)
                 try:
-                    firsts.append(_first(array, 0))
+                    guard.append((value, array, _first(array, 0)))
                 except IndexError:  # an empty array cannot change
-                    firsts.append(None)
+                    pass
             if output is not None:
                 node._saved = tuple([output if v is result or v is data else v for v in saved])
             node._arrays = tuple(arrays)
-            node._firsts = firsts
+            node._guard = guard
             node._writes = _write_count
         if state.anomaly:
             node.creation_trace = "".join(traceback.format_stack()[:-2])

@@ -71,7 +71,13 @@ class Scalar:
     def _backprop(self, grad, retain_graph):
         # every Scalar keeps its gradient, then passes grad * local derivative down each edge
         self.grad += grad
-        return map(grad.__mul__, self._local)
+        parents = self._parents
+        if len(parents) == 2:  # a binary op, the usual node: two pairs cost less made directly than zipped
+            local = self._local
+            return (parents[0], grad * local[0]), (parents[1], grad * local[1])
+        if not parents:  # a leaf
+            return ()
+        return zip(parents, map(grad.__mul__, self._local))  # (input, grad * d(self)/d(input)) each
 
     def backward(self, gradient=1.0):
         """Set ``grad`` of every node below this one: d(self)/d(node), added to what is there.

@@ -42,15 +42,16 @@ class MatMul(Op):
         if b.ndim == 1:
             grad_2d = grad_2d.reshape(grad_2d.shape + (1,))
         grad_a = grad_b = None
+        batched = grad_2d.ndim > 2  # (only then can an operand be shared by batch entries)
         if need_a:
-            if _shared(a_row, b_col, grad_2d):  # the same a for every batch entry: sum in the product
+            if batched and _shared(a_row, b_col, grad_2d):  # the same a for every batch entry: sum in the product
                 grad_a = (_side_by_side(grad_2d) @ _side_by_side(b_col).mT).reshape(a_row.shape)
             else:
                 grad_a = grad_2d @ b_col.mT
             if a.ndim == 1:
                 grad_a = grad_a.reshape(grad_a.shape[:-2] + (a.shape[0],))
         if need_b:
-            if _shared(b_col, a_row, grad_2d):  # the same b for every batch entry: sum in the product
+            if batched and _shared(b_col, a_row, grad_2d):  # the same b for every batch entry: sum in the product
                 grad_b = (_stacked(a_row).mT @ _stacked(grad_2d)).reshape(b_col.shape)
             else:
                 grad_b = a_row.mT @ grad_2d
@@ -60,13 +61,12 @@ class MatMul(Op):
 
 
 def _shared(operand, other, grad):
-    """Is ``operand`` one matrix for every batch entry of ``grad`` (its batch axes absent or of
+    """Is ``operand`` one matrix for every batch entry of a batched ``grad`` (its batch axes absent or of
     length 1) while ``other`` has all of them? Then the sum over the batch that the engine would
     do after a batched product goes inside one 2-d product: (rows, batch * n) @ (batch * n, cols),
     one BLAS call instead of one small product per batch entry plus a reduction."""
     return (
-        grad.ndim > 2
-        and grad.size > 0
+        grad.size > 0
         and operand.shape[:-2] == (1,) * (operand.ndim - 2)
         and other.shape[:-2] == grad.shape[:-2]
     )
