@@ -125,7 +125,7 @@ class Node:
         "_partial",  # True when some input of apply needs no gradient
         # set only when forward saved something (see the version guard, below):
         "_arrays",  # the saved values as backward on arrays reads them (a Tensor's array)
-        "_guard",  # per saved Tensor (or output): (it, its array, the array's first element then)
+        "_guard",  # flat: per saved Tensor (or output), its place in _saved, its array, its first element then
         "_writes",  # how many writes note_write had seen when the values were saved
         "__dict__",  # ctx.anything = ... in a Function's forward, as in PyTorch
         "__weakref__",
@@ -210,8 +210,10 @@ class Node:
         function = self.function
         saved = self._saved
         if saved:  # the version guard, inlined: one element read per saved Tensor
-            for value, array, first in self._guard:
-                if value.data is not array or _first(array, 0) != first:
+            guard = self._guard  # (place, array, first element) triples laid end to end
+            for position in range(0, len(guard), 3):
+                array = guard[position + 1]
+                if saved[guard[position]].data is not array or _first(array, 0) != guard[position + 2]:
                     _raise_changed(self)
             if self._writes != _write_count:  # an engine writer wrote somewhere since this forward
                 _check_announced(self)
@@ -268,9 +270,12 @@ class Node:
 
 # -- the version guard ----------------------------------------------------------------------
 # ``Function.apply`` stamps every node that saved values: ``node._arrays`` holds the array of
-# each saved Tensor and saved output (other values as they are), ``node._guard`` a triple
-# (the Tensor or the output's holder, its array, the array's first element) per guarded value,
-# and ``node._writes`` how many writes note_write had seen. Before its backward runs, the node
+# each saved Tensor and saved output (other values as they are), ``node._guard`` three entries
+# per guarded value (its place in ``node._saved``, its array, the array's first element) in
+# one flat tuple, and ``node._writes`` how many writes note_write had seen. (One flat tuple of
+# numbers and arrays because the garbage collector soon stops tracking it: with a tuple per
+# value, a graph of a million nodes made every collection during its forward pass measurably
+# slower.) Before its backward runs, the node
 # checks that each saved Tensor still holds that array (``t.data = ...`` rebinds it), that the
 # first element is the same (``t.data[...] = ...``, ``t.data -= lr * g``, a write through
 # ``t.numpy()``), and that no engine writer announced a write to the array since (optimiser
@@ -282,7 +287,7 @@ class Node:
 
 def _check_announced(node):
     writes = node._writes
-    for _, array, _ in node._guard:
+    for array in node._guard[1::3]:
         if _written_since(array, writes):
             _raise_changed(node)
 
@@ -291,7 +296,9 @@ def _raise_changed(node):
     """The version guard's error, naming the op, the value, its shape and the fix (returns
     quietly when the only difference is a NaN that stayed NaN)."""
     writes = node._writes
-    for value, array, first in node._guard:
+    guard = node._guard
+    for position, array, first in zip(guard[::3], guard[1::3], guard[2::3]):
+        value = node._saved[position]
         now = array.item(0)
         if value.data is not array:
             how = "its .data was replaced by another array"
@@ -304,7 +311,6 @@ def _raise_changed(node):
         if type(value) is _SavedOutput:
             what = f"its own output (shape {tuple(array.shape)}, {array.dtype})"
         else:
-            position = next(i for i, saved in enumerate(node._saved) if saved is value)
             kind = "a leaf tensor (a parameter or an input)" if value.grad_fn is None else "a tensor"
             what = f"{kind} of shape {tuple(array.shape)} and dtype {array.dtype} (saved value {position})"
         raise RuntimeError(
@@ -478,9 +484,11 @@ class Function:
         if saved:
             # what backward on arrays will read, and the version guard's stamps (see _raise_changed)
             arrays = []
-            guard = []
+            guard = ()
             output = None
+            position = -1
             for value in saved:
+                position += 1
                 if value is result or value is data:
                     # keep the output's array, not the output Tensor (which refers to this node)
                     if output is None:
@@ -494,7 +502,7 @@ class Function:
                     continue
                 arrays.append(array)
                 try:
-                    guard.append((value, array, _first(array, 0)))
+                    guard += (position, array, _first(array, 0))
                 except IndexError:  # an empty array cannot change
                     pass
             if output is not None:
