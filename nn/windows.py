@@ -17,6 +17,10 @@ Settings, as in PyTorch: ``kernel_size``, ``dilation`` (the gap between a window
 ``-inf`` for max pooling) and ``stride`` (the step between windows). Internally the padding
 is ``((top, bottom), (left, right))``, because ``padding="same"`` may need one more on the
 bottom and right than on the top and left.
+
+Their large arrays (the padded image, the columns) come from :mod:`nn.scratch`, which reuses
+an array of the same shape once nothing refers to it, instead of asking the operating system
+for fresh memory on every call.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 import autograd
 from autograd import Tensor
 
-from . import checks
+from . import checks, scratch
 
 __all__ = ["Unfold", "Fold", "unfold", "fold", "unfold_array", "fold_array", "window_geometry", "pair"]
 
@@ -67,7 +71,8 @@ def unfold_array(x, kernel, dilation, padding, stride, fill=0.0, rows=False):
     (kh, kw), (dh, dw), ((top, bottom), (left, right)), (sh, sw) = kernel, dilation, padding, stride
     n, c, h, w = x.shape
     if top or bottom or left or right:
-        padded = np.full((n, c, h + top + bottom, w + left + right), fill, dtype=x.dtype)
+        padded = scratch.empty((n, c, h + top + bottom, w + left + right), x.dtype)
+        padded.fill(fill)
         padded[:, :, top : top + h, left : left + w] = x
         x = padded
     span = (dh * (kh - 1) + 1, dw * (kw - 1) + 1)
@@ -75,11 +80,11 @@ def unfold_array(x, kernel, dilation, padding, stride, fill=0.0, rows=False):
     windows = sliding_window_view(x, span, axis=(2, 3))[:, :, ::sh, ::sw, ::dh, ::dw]
     out_h, out_w = windows.shape[2], windows.shape[3]
     if rows:  # (N, C, oh, ow, kh, kw) -> (C, kh, kw, N, oh, ow)
-        cols = np.empty((c, kh, kw, n, out_h, out_w), dtype=x.dtype)
+        cols = scratch.empty((c, kh, kw, n, out_h, out_w), x.dtype)
         np.copyto(cols, windows.transpose(1, 4, 5, 0, 2, 3))
         return cols.reshape(c * kh * kw, n * out_h * out_w)
     # (N, C, oh, ow, kh, kw) -> (N, C, kh, kw, oh, ow): the one copy of the whole operation
-    cols = np.empty((n, c, kh, kw, out_h, out_w), dtype=x.dtype)
+    cols = scratch.empty((n, c, kh, kw, out_h, out_w), x.dtype)
     np.copyto(cols, windows.transpose(0, 1, 4, 5, 2, 3))
     return cols.reshape(n, c * kh * kw, out_h * out_w)
 
@@ -94,27 +99,27 @@ def fold_array(cols, size, kernel, dilation, padding, stride, rows=False):
     if rows:  # (C*kh*kw, N*L): add into a (C, N, H, W) image, every tap's block contiguous
         c, n = cols.shape[0] // (kh * kw), cols.shape[1] // (out_h * out_w)
         taps = cols.reshape(c, kh, kw, n, out_h, out_w)
-        padded = np.zeros((c, n, h + top + bottom, w + left + right), dtype=cols.dtype)
+        padded = scratch.zeros((c, n, h + top + bottom, w + left + right), cols.dtype)
         for i in range(kh):
             band = slice(i * dh, i * dh + sh * (out_h - 1) + 1, sh)
             for j in range(kw):
                 padded[:, :, band, j * dw : j * dw + sw * (out_w - 1) + 1 : sw] += taps[:, i, j]
-        image = np.empty((n, c, h, w), dtype=cols.dtype)
+        image = scratch.empty((n, c, h, w), cols.dtype)
         np.copyto(image, padded[:, :, top : top + h, left : left + w].transpose(1, 0, 2, 3))
         return image
     n, c = cols.shape[0], cols.shape[1] // (kh * kw)
     if out_w < 16:  # short rows: add with the samples and channels innermost, in long runs
         taps = cols.reshape(n * c, kh, kw, out_h, out_w).transpose(1, 2, 3, 4, 0)
-        padded = np.zeros((h + top + bottom, w + left + right, n * c), dtype=cols.dtype)
+        padded = scratch.zeros((h + top + bottom, w + left + right, n * c), cols.dtype)
         for i in range(kh):
             band = slice(i * dh, i * dh + sh * (out_h - 1) + 1, sh)
             for j in range(kw):
                 padded[band, j * dw : j * dw + sw * (out_w - 1) + 1 : sw] += taps[i, j]
-        image = np.empty((n * c, h, w), dtype=cols.dtype)
+        image = scratch.empty((n * c, h, w), cols.dtype)
         np.copyto(image, padded[top : top + h, left : left + w].transpose(2, 0, 1))
         return image.reshape(n, c, h, w)
     cols = cols.reshape(n, c, kh, kw, out_h, out_w)
-    padded = np.zeros((n, c, h + top + bottom, w + left + right), dtype=cols.dtype)
+    padded = scratch.zeros((n, c, h + top + bottom, w + left + right), cols.dtype)
     for i in range(kh):  # one strided slice-add per kernel tap: kh * kw NumPy calls in all
         band = slice(i * dh, i * dh + sh * (out_h - 1) + 1, sh)
         for j in range(kw):
