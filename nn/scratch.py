@@ -28,6 +28,7 @@ False
 
 from __future__ import annotations
 
+import math
 import sys
 
 import numpy as np
@@ -44,7 +45,7 @@ def empty(shape, dtype):
     """An uninitialised array of ``shape`` and ``dtype``, reusing a cached one nothing refers to."""
     dtype = np.dtype(dtype)
     shape = tuple(shape)
-    if int(np.prod(shape, dtype=np.int64)) * dtype.itemsize < MINIMUM:
+    if math.prod(shape) * dtype.itemsize < MINIMUM:
         return np.empty(shape, dtype)
     key = (shape, dtype)
     array = _cache.pop(key, None)  # taken out first, so two threads never get the same array
