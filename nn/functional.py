@@ -8,8 +8,9 @@ Their functions are imported here so ``nn.functional`` has them all.
 Most are one line of Tensor operations, so their gradients (and second derivatives) come
 from the engine. Two are fused :class:`autograd.Function` s, for speed and for the exact
 gradient at a kink: :func:`cross_entropy` (log-softmax and pick in one step, backward
-``softmax - onehot``) and :func:`binary_cross_entropy_with_logits` (backward
-``sigmoid(x) - y``). Their backward rules are Tensor operations too, so double backward works.
+``softmax - onehot``; its ops live in ``cross_entropy.py``) and
+:func:`binary_cross_entropy_with_logits` (backward ``sigmoid(x) - y``). Their backward rules
+are differentiable too, so double backward works.
 
 Inputs may be Tensors, arrays or lists; losses take ``reduction="mean" | "sum" | "none"``.
 """
@@ -23,7 +24,6 @@ import numpy as np
 import autograd
 from autograd import Tensor
 from autograd.ops import Linear
-from autograd.ops.arraylike import softmax as _softmax
 from autograd.program import is_tracing
 
 from . import checks
@@ -45,6 +45,15 @@ from .activation_functions import (
     tanh,
 )
 from .conv import conv1d, conv2d
+from .cross_entropy import (
+    CrossEntropy,
+    class_axis,
+    class_target,
+    class_weights,
+    counted_mask,
+    pick_index,
+    smoothing_value,
+)
 from .embedding import embedding
 from .normalization import batch_norm, layer_norm
 from .pooling import adaptive_avg_pool2d, avg_pool2d, interpolate, max_pool2d
@@ -283,234 +292,6 @@ def binary_cross_entropy_with_logits(input, target, reduction="mean"):
     return _reduce(BCEWithLogits.apply(input, target), reduction)
 
 
-def _class_axis(input, where):
-    if input.ndim == 0:
-        raise ValueError(f"{where}: the input needs a class axis, got a 0-d tensor")
-    return 1 if input.ndim >= 2 else 0
-
-
-def _class_target(input, target, where):
-    """Check integer class targets against ``input`` (N, C, ...) or (C,): dtype and shape.
-
-    Returns the labels as an int array and the class axis. Their values are checked where
-    they are used (:func:`_counted`), so a traced program checks new labels too.
-    """
-    axis = _class_axis(input, where)
-    classes = input.shape[axis]
-    labels = np.asarray(target.data if isinstance(target, Tensor) else target)
-    expected = input.shape[:axis] + input.shape[axis + 1 :]
-    if labels.dtype.kind not in "iu":
-        hint = ""
-        if labels.dtype.kind == "f" and labels.shape == expected:
-            hint = " (they look like labels stored as floats: use target.astype(np.int64))"
-        raise TypeError(f"{where}: the target must hold integer class indices, got dtype {labels.dtype}{hint}")
-    if labels.shape != expected:
-        raise ValueError(
-            f"{where}: input of shape {input.shape} ({classes} classes on axis {axis}) needs a target of "
-            f"shape {expected}, one class index per sample, got target shape {labels.shape}"
-        )
-    return labels, axis
-
-
-def _counted(labels, classes, ignore_index, where, shape):
-    """The mask of samples that count (``None`` when every one does: no label equals
-    ``ignore_index``), after checking every other label is a class."""
-    if labels.size == 0:
-        return None
-    # Two reductions settle the usual case (every label a class, none ignored) without a mask.
-    low, high = np.minimum.reduce(labels, axis=None), np.maximum.reduce(labels, axis=None)
-    if 0 <= low and high < classes and not low <= ignore_index <= high:
-        return None
-    valid = labels != ignore_index
-    bad = valid & ((labels < 0) | (labels >= classes))
-    if bad.any():
-        raise IndexError(
-            f"{where}: target value {labels[bad].flat[0]} is out of range: with {classes} classes "
-            f"(input shape {shape}) a target must be in [0, {classes - 1}]"
-        )
-    return None if valid.all() else valid
-
-
-def _pick_index(labels, axis):
-    """Integer-array index that takes, for each sample, its label's entry along the class axis."""
-    if axis == 0:
-        return (labels,)
-    if labels.ndim == 1:  # (N, C) logits: rows 0..N-1, column y_n
-        return (np.arange(labels.shape[0]), labels)
-    grids = np.indices(labels.shape, sparse=True)
-    return (grids[0], labels) + tuple(grids[1:])
-
-
-def _class_weights(weight, input, where):
-    """The class ``weight`` (C,) as an array in the input's dtype (a constant: no gradient), or None."""
-    if weight is None:
-        return None
-    array = np.asarray(weight.data if isinstance(weight, Tensor) else weight, dtype=input.dtype)
-    classes = input.shape[_class_axis(input, where)]
-    if array.shape != (classes,):
-        raise ValueError(
-            f"{where}: weight must hold one number per class, shape ({classes},) for input shape {input.shape}, "
-            f"got shape {array.shape}"
-        )
-    return array
-
-
-def _smoothing(label_smoothing, where):
-    value = checks.number(label_smoothing, "label_smoothing", where, minimum=0)
-    if value > 1:
-        raise ValueError(f"{where}: label_smoothing must be a number in [0, 1], got {label_smoothing!r}")
-    return value
-
-
-def _expand(values, axis):
-    """Per-sample values (N, d1, ...) with a length-1 class axis inserted at ``axis``."""
-    return values.reshape(values.shape[:axis] + (1,) + values.shape[axis:])  # cheaper than np.expand_dims
-
-
-def _coefficients(labels, shape, axis, weight, ignore_index, smoothing, dtype):
-    """The a[n, c] of l_n = sum_c a[n, c] (logsumexp(x_n) - x[n, c]), and the mean's divisor.
-
-    a[n, c] = (1 - eps) w[y_n] 1(c = y_n) + (eps / C) w[c] for a counted sample, 0 for an
-    ignored one (label ``ignore_index``); w = 1 without class weights. The divisor is
-    sum_n w[y_n] over the counted samples (their number without weights), as in PyTorch.
-    Computed from the labels alone, in forward and again in backward.
-    """
-    valid = labels != ignore_index
-    if weight is None and not smoothing:  # the plain loss: a = onehot(y), a bool array, N counted samples
-        if valid.all():
-            return _onehot(labels, shape, axis), float(max(labels.size, 1))
-        return _onehot(np.where(valid, labels, 0), shape, axis) & _expand(valid, axis), float(max(valid.sum(), 1))
-    safe = np.where(valid, labels, 0)
-    counted = valid.astype(dtype) if weight is None else weight[safe] * valid
-    coefficients = _onehot(safe, shape, axis) * _expand(counted * (1 - smoothing), axis)
-    if smoothing:
-        per_class = np.ones(shape[axis], dtype=dtype) if weight is None else weight
-        per_class = per_class.reshape((-1,) + (1,) * (len(shape) - axis - 1))
-        coefficients = coefficients + _expand(valid, axis) * per_class * (smoothing / shape[axis])
-    divisor = float(counted.sum())
-    return coefficients, (divisor if divisor else 1.0)
-
-
-class ClassCoefficients(autograd.Function):
-    """The a[n, c] of :class:`CrossEntropy`, divided by the mean's divisor when ``reduction`` is
-    ``"mean"``, as an array of the logits' ``dtype`` shaped like them. A function of the labels
-    alone, so it is not differentiable (labels are integers); an op of its own so that a traced
-    program computes it from the labels it is given (see :mod:`autograd.program`)."""
-
-    pure = True
-
-    @staticmethod
-    def compute(labels, shape, axis, reduction, ignore_index, weight, smoothing, dtype):
-        coefficients, divisor = _coefficients(labels, shape, axis, weight, ignore_index, smoothing, dtype)
-        coefficients = coefficients.astype(dtype, copy=False)
-        return coefficients / divisor if reduction == "mean" else coefficients
-
-    @staticmethod
-    def forward(ctx, labels, **options):
-        return ClassCoefficients.compute(np.asarray(labels.data), **options)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return None
-
-
-def _cross_entropy(x, labels, axis, reduction, ignore_index, weight, smoothing, keep_softmax=False):
-    """The loss on arrays (after checking the labels' values), the softmax when asked, and
-    whether the loss is the plain one (no class weights, no smoothing, every sample counted)."""
-    valid = _counted(labels, x.shape[axis], ignore_index, "cross_entropy", x.shape)
-    plain = weight is None and not smoothing and valid is None
-    shifted = x - np.maximum.reduce(x, axis=axis, keepdims=True)
-    exp = np.exp(shifted)
-    total = np.add.reduce(exp, axis=axis, keepdims=True)
-    log_total = np.log(total)
-    if plain:  # pick each sample's logit: no coefficient matrix
-        losses = log_total.squeeze(axis) - shifted[_pick_index(labels, axis)]
-        divisor = float(max(labels.size, 1))
-    else:
-        coefficients, divisor = _coefficients(labels, x.shape, axis, weight, ignore_index, smoothing, x.dtype)
-        losses = np.add.reduce(coefficients * (log_total - shifted), axis=axis)
-    if reduction != "none":
-        losses = np.add.reduce(losses, axis=None)
-        if reduction == "mean":
-            losses = losses / divisor
-    if keep_softmax:
-        exp /= total  # now the softmax
-        return losses, exp, plain
-    return losses, None, plain
-
-
-class CrossEntropy(autograd.Function):
-    """L = reduce over samples of l_n = sum_c a[n, c] (logsumexp(x_n) - x[n, c]), from logits x and labels y.
-
-    With a[n, c] = onehot(y_n) (no class weights, no label smoothing) l_n = -log softmax(x_n)_(y_n);
-    class weights w and label smoothing eps give a[n, c] = (1 - eps) w[y_n] 1(c = y_n) + (eps / C) w[c].
-    dl_n/dx_n = (sum_c a[n, c]) softmax(x_n) - a[n, :], the lecture's ``dscores = p - onehot(y)``;
-    the mean divides by sum_n w[y_n] (the number of counted samples without weights).
-
-    NOTE: fused for speed (one log-softmax, no index scatter in backward). The backward rule
-    uses operations arrays and Tensors share (``backward_on_arrays``) and computes the
-    coefficients again from the saved labels (:class:`ClassCoefficients`); on arrays it reuses
-    the softmax forward computed, on Tensors (create_graph, a trace) it computes the softmax
-    again from the saved logits, so it is a function of them and a traced program replays it.
-    """
-
-    backward_on_arrays = True
-    pure = True
-
-    @staticmethod
-    def compute(logits, labels, axis, reduction, ignore_index=-100, weight=None, label_smoothing=0.0):
-        """The loss from arrays: what a traced program runs."""
-        return _cross_entropy(logits, labels, axis, reduction, ignore_index, weight, label_smoothing)[0]
-
-    @staticmethod
-    def forward(ctx, logits, labels, axis, reduction, ignore_index=-100, weight=None, label_smoothing=0.0):
-        labels_data = labels.data if isinstance(labels, Tensor) else labels
-        needed = ctx.needs_input_grad[0]
-        loss, softmax, plain = _cross_entropy(
-            logits.data, labels_data, axis, reduction, ignore_index, weight, label_smoothing, keep_softmax=needed
-        )
-        if needed:
-            ctx.save_for_backward(logits, labels)
-            ctx.softmax = softmax
-            # plain: dL/dx = (softmax - onehot(y)) / N, from the labels alone; a traced program
-            # must weigh whatever labels it is later given, so it always takes the general rule
-            ctx.plain = plain and not is_tracing()
-            ctx.options = dict(axis=axis, reduction=reduction, ignore_index=ignore_index, weight=weight,
-                               smoothing=label_smoothing)  # fmt: skip
-        return loss
-
-    @staticmethod
-    def backward(ctx, grad):
-        logits, labels = ctx.saved_tensors
-        options = ctx.options
-        axis = options["axis"]
-        probs = _softmax(logits, axis, known=ctx.softmax)
-        if options["reduction"] == "none":  # one loss per sample: its gradient along the class axis
-            grad = grad.reshape(grad.shape[:axis] + (1,) + grad.shape[axis:])
-        elif options["reduction"] == "mean" and ctx.plain:
-            grad = grad * (1.0 / max(labels.size, 1))
-        if ctx.plain:  # the labels are constants here (no trace): their array will do
-            labels = labels.data if isinstance(labels, Tensor) else labels
-            if not isinstance(probs, Tensor) and grad.ndim == 0:
-                # on arrays, one factor for every sample: grad * (p - onehot(y)) without
-                # building onehot(y) (subtract grad at each sample's label, in a fresh array)
-                dscores = probs * grad
-                dscores[_pick_index(labels, axis)] -= grad
-                return dscores, None
-            return grad * (probs - _onehot(labels, logits.shape, axis)), None
-        if isinstance(labels, Tensor):
-            a = ClassCoefficients.apply(labels, shape=logits.shape, dtype=logits.dtype, **options)
-        else:
-            a = ClassCoefficients.compute(labels, logits.shape, dtype=logits.dtype, **options)
-        return grad * (probs * a.sum(axis=axis, keepdims=True) - a), None
-
-
-def _onehot(labels, shape, axis):
-    """onehot(y): a bool array of ``shape`` that is True where the class axis equals the label."""
-    classes = np.arange(shape[axis]).reshape((-1,) + (1,) * (len(shape) - axis - 1))
-    return _expand(labels, axis) == classes
-
-
 def cross_entropy(input, target, reduction="mean", ignore_index=-100, weight=None, label_smoothing=0.0):
     """Softmax cross-entropy: l_n = -log(e^(x_n,y_n) / sum_c e^(x_n,c)) = -log_softmax(x_n)_(y_n).
 
@@ -536,12 +317,12 @@ def cross_entropy(input, target, reduction="mean", ignore_index=-100, weight=Non
     1.125
     """
     checks.reduction(reduction, "cross_entropy")
-    smoothing = _smoothing(label_smoothing, "cross_entropy")
+    smoothing = smoothing_value(label_smoothing, "cross_entropy")
     input = _tensor(input)
     raw_target = target.data if isinstance(target, Tensor) else np.asarray(target)
-    weight = _class_weights(weight, input, "cross_entropy")
+    weight = class_weights(weight, input, "cross_entropy")
     if raw_target.dtype.kind == "f" and raw_target.shape == input.shape and input.ndim >= 1:
-        axis = _class_axis(input, "cross_entropy")
+        axis = class_axis(input, "cross_entropy")
         probabilities = _target(target, input)
         if smoothing:
             probabilities = probabilities * (1 - smoothing) + smoothing / input.shape[axis]
@@ -549,7 +330,7 @@ def cross_entropy(input, target, reduction="mean", ignore_index=-100, weight=Non
             probabilities = probabilities * weight.reshape((-1,) + (1,) * (input.ndim - axis - 1))
         per_sample = -(probabilities * input.log_softmax(axis=axis)).sum(axis=axis)
         return _reduce(per_sample, reduction)
-    labels, axis = _class_target(input, raw_target, "cross_entropy")
+    labels, axis = class_target(input, raw_target, "cross_entropy")
     # the target Tensor itself when there is one: a traced program then reads new labels
     labels = target if isinstance(target, Tensor) and target.data is labels else labels
     return CrossEntropy.apply(
@@ -573,15 +354,15 @@ def nll_loss(input, target, reduction="mean", ignore_index=-100, weight=None):
     """
     checks.reduction(reduction, "nll_loss")
     input = _tensor(input)
-    weight = _class_weights(weight, input, "nll_loss")
-    labels, axis = _class_target(input, target, "nll_loss")
-    valid = _counted(labels, input.shape[axis], ignore_index, "nll_loss", input.shape)
+    weight = class_weights(weight, input, "nll_loss")
+    labels, axis = class_target(input, target, "nll_loss")
+    valid = counted_mask(labels, input.shape[axis], ignore_index, "nll_loss", input.shape)
     if valid is None and weight is None:
-        return _reduce(-input[_pick_index(labels, axis)], reduction)
+        return _reduce(-input[pick_index(labels, axis)], reduction)
     valid = np.ones(labels.shape, dtype=bool) if valid is None else valid
     safe = np.where(valid, labels, 0)
     counted = valid.astype(input.dtype) if weight is None else weight[safe] * valid
-    losses = -input[_pick_index(safe, axis)] * counted
+    losses = -input[pick_index(safe, axis)] * counted
     if reduction == "mean":
         total = float(counted.sum())
         return losses.sum() * (1.0 / (total if total else 1.0))

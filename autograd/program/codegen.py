@@ -14,7 +14,7 @@ import numpy as np
 from ..engine import state
 from ..tensor import Tensor, make_tensor
 from .ir import Var
-from .rules import RULES
+from .rules import FRESH, IN_PLACE, RULES, in_place
 
 __all__ = ["replay_forward", "generate", "build"]
 
@@ -117,7 +117,8 @@ def generate(program, standalone=False, name="program"):
             src.bindings[var.name] = var.value
     imports = set()
     # Each intermediate is deleted right after its last use, as the eager engine frees what
-    # backward no longer needs: a replay holds no more memory than the eager step.
+    # backward no longer needs, and an elementwise op whose operand dies at it writes into
+    # that operand's array: a replay holds no more memory than the eager step.
     last_use = {}
     for position, instr in enumerate(program.instructions):
         for var in instr.vars():
@@ -128,11 +129,15 @@ def generate(program, standalone=False, name="program"):
     for var_name, position in last_use.items():
         if var_name not in kept:
             dead_after.setdefault(position, []).append(var_name)
+    reusable = _reusable(program.instructions, kept)
     for position, instr in enumerate(program.instructions):
         out = instr.out.name
         args = [src(a) for a in instr.args]
         rule = RULES.get(instr.op)
-        if rule is not None:
+        target = _dying_operand(instr, position, reusable, last_use) if instr.op in IN_PLACE else None
+        if target is not None:  # write the result into an operand nothing reads afterwards
+            lines = [f"{out} = {in_place(instr, args, target)}"]
+        elif rule is not None:
             lines = rule(instr, args, src, out)
             lines = [f"{out} = {lines}"] if isinstance(lines, str) else lines
         else:
@@ -176,6 +181,28 @@ def generate(program, standalone=False, name="program"):
     lines.append(f'    """{doc}"""')
     lines.extend("    " + line for line in body)
     return "\n".join(lines) + "\n", src.bindings
+
+
+def _reusable(instructions, kept):
+    """Results whose array the program may overwrite once they die: made by an op that returns
+    an array of its own (``rules.FRESH``), never read by an op that might return a view of it
+    (a reshape, a transpose, an index) or hand it on, and not among the outputs."""
+    fresh = {instr.out.name for instr in instructions if instr.op in FRESH}
+    shared = {var.name for instr in instructions if instr.op not in FRESH for var in instr.vars()}
+    return fresh - shared - kept
+
+
+def _dying_operand(instr, position, reusable, last_use):
+    """The position of an operand whose array ``instr`` may compute into: read for the last time
+    here, with the result's shape and dtype; ``None`` if there is none."""
+    out = instr.out
+    if not out.shape:  # 0-d results may be NumPy scalars, which cannot be written into
+        return None
+    for index, arg in enumerate(instr.args):
+        if (isinstance(arg, Var) and arg.name in reusable and last_use.get(arg.name) == position
+                and arg.shape == out.shape and arg.dtype == out.dtype):  # fmt: skip
+            return index
+    return None
 
 
 def build(program):

@@ -29,7 +29,7 @@ from ..ops.reductions import normalise_axis
 from ..ops.scatter import ScatterAdd
 from .ir import Var
 
-__all__ = ["RULES", "register", "unary", "binary"]
+__all__ = ["RULES", "IN_PLACE", "FRESH", "register", "unary", "binary"]
 
 
 def _dtype(dtype):
@@ -208,6 +208,40 @@ def _compare(symbol):
 
 for _op in (ops.Less, ops.LessEqual, ops.Greater, ops.GreaterEqual, ops.Equal, ops.NotEqual):
     RULES[_op] = _compare(_op.symbol)
+
+
+# -- in place ---------------------------------------------------------------------------------
+# An elementwise op whose operand dies at it (nothing reads it afterwards) may write its result
+# into that operand's array, as hand-written NumPy does (``np.maximum(h, 0, out=h)``): the replay
+# then allocates less than the eager step. ``IN_PLACE`` gives the ufunc of each such op (and the
+# constant operand Relu adds); codegen decides when an operand may be reused (see ``FRESH``).
+IN_PLACE = {
+    ops.Add: "np.add",
+    ops.Sub: "np.subtract",
+    ops.Mul: "np.multiply",
+    ops.Div: "np.divide",
+    ops.Maximum: "np.maximum",
+    ops.Minimum: "np.minimum",
+    ops.Neg: "np.negative",
+    ops.Exp: "np.exp",
+    ops.Log: "np.log",
+    ops.Sqrt: "np.sqrt",
+    ops.Abs: "np.abs",
+    ops.Tanh: "np.tanh",
+    ops.Relu: "np.maximum",
+}
+# Ops whose replay always returns a new array of its own, never a view of an input nor an input
+# itself: only their results may be overwritten, and an operand these read stays unshared.
+FRESH = {*IN_PLACE, ops.MatMul, ops.Linear, ops.Sum, ops.Max, ops.Min, ops.Softmax, ops.LogSoftmax, ops.Where,
+         ops.Less, ops.LessEqual, ops.Greater, ops.GreaterEqual, ops.Equal, ops.NotEqual}  # fmt: skip
+
+
+def in_place(instr, args, target):
+    """The statement that computes ``instr`` into its operand number ``target``'s array."""
+    operands = [_operand(instr, i, a) if len(args) == 2 else a for i, a in enumerate(args)]
+    if instr.op is ops.Relu:
+        operands.append("0")
+    return f"{IN_PLACE[instr.op]}({', '.join(operands)}, out={args[target]})"
 
 
 def register(op, rule):

@@ -389,3 +389,33 @@ def test_compiled_steps_with_every_activation_and_regression_losses_equal_eager(
             np.testing.assert_allclose(q.grad.data, p.grad.data, **TIGHT)
             p.grad = q.grad = None
     assert len(compiled.programs) == 1
+
+
+# ------------------------------------------------------------------------------- in place
+def test_an_elementwise_op_writes_into_an_operand_that_dies_there():
+    def fn(x, w):
+        h = (x @ w).relu()  # the product dies at the relu: the relu computes into it
+        return (h * 3).sum()
+
+    rng = np.random.default_rng(0)
+    program = _check_replay(fn, [rng.standard_normal((4, 3)), rng.standard_normal((3, 5))], [0, 1])
+    source = program.python_source()
+    assert "t2 = np.maximum(t1, 0, out=t1)" in source  # the relu, into the product
+    assert "t3 = t2 * 3" in source  # t2 is read again later (the backward's mask): a new array
+
+
+def test_in_place_never_writes_into_a_value_a_view_still_reads_nor_into_inputs_or_outputs():
+    def fn(x):
+        a = x * 2
+        v = a.T  # a view of a: a must not be overwritten while v lives
+        b = (a + 1).exp()  # a is read here for the last time
+        c = (b * 3).relu()
+        return (c * v.T).sum(), c, x.tanh()  # c is returned; x is the caller's
+
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((3, 4))
+    kept = x.copy()
+    program = _check_replay(fn, [x], [0])
+    np.testing.assert_array_equal(x, kept)  # the inputs are untouched by the replays
+    outputs = program(x)
+    assert not any(np.shares_memory(a, b) for i, a in enumerate(outputs) for b in outputs[i + 1 :])
