@@ -36,10 +36,6 @@ __all__ = [
 ]
 
 
-def _tensor(x):
-    return x if isinstance(x, Tensor) else Tensor(x)
-
-
 def relu(x):
     """f(x) = max(0, x);  f'(x) = 1 if x > 0 else 0.
 
@@ -49,7 +45,7 @@ def relu(x):
     >>> nn.functional.relu([-1.0, 0.0, 2.0])
     Tensor([0., 0., 2.])
     """
-    return _tensor(x).relu()
+    return checks.tensor(x).relu()
 
 
 def leaky_relu(x, negative_slope=0.01):
@@ -61,7 +57,7 @@ def leaky_relu(x, negative_slope=0.01):
     >>> nn.functional.leaky_relu([-2.0, 3.0], negative_slope=0.1)
     Tensor([-0.2,  3. ])
     """
-    x = _tensor(x)
+    x = checks.tensor(x)
     return autograd.where(x > 0, x, x * negative_slope)
 
 
@@ -75,7 +71,7 @@ def prelu(x, weight):
     >>> nn.functional.prelu(autograd.Tensor([-2.0, 3.0]), autograd.Tensor([0.25]))
     Tensor([-0.5,  3. ])
     """
-    x, weight = _tensor(x), _tensor(weight)
+    x, weight = checks.tensor(x), checks.tensor(weight)
     if weight.size != 1:
         axis = 1 if x.ndim >= 2 else 0
         if x.ndim == 0 or x.shape[axis] != weight.size:
@@ -97,7 +93,7 @@ def elu(x, alpha=1.0):
     >>> nn.functional.elu([-1.0, 2.0])
     Tensor([-0.63212056,  2.        ])
     """
-    x = _tensor(x)
+    x = checks.tensor(x)
     positive = x > 0
     negative_part = autograd.where(positive, 0.0, x)
     return autograd.where(positive, x, (negative_part.exp() - 1) * alpha)
@@ -110,7 +106,7 @@ def sigmoid(x):
     >>> nn.functional.sigmoid([0.0])
     Tensor([0.5])
     """
-    return _tensor(x).sigmoid()
+    return checks.tensor(x).sigmoid()
 
 
 def tanh(x):
@@ -120,7 +116,7 @@ def tanh(x):
     >>> nn.functional.tanh([0.0])
     Tensor([0.])
     """
-    return _tensor(x).tanh()
+    return checks.tensor(x).tanh()
 
 
 def softmax(x, dim=None, *, axis=None):
@@ -133,7 +129,7 @@ def softmax(x, dim=None, *, axis=None):
     >>> nn.functional.softmax([[0.0, 0.0]], axis=1)
     Tensor([[0.5, 0.5]])
     """
-    return _tensor(x).softmax(axis=axis, dim=dim)
+    return checks.tensor(x).softmax(axis=axis, dim=dim)
 
 
 def log_softmax(x, dim=None, *, axis=None):
@@ -143,7 +139,7 @@ def log_softmax(x, dim=None, *, axis=None):
     >>> nn.functional.log_softmax([0.0, 0.0])
     Tensor([-0.69314718, -0.69314718])
     """
-    return _tensor(x).log_softmax(axis=axis, dim=dim)
+    return checks.tensor(x).log_softmax(axis=axis, dim=dim)
 
 
 def step(x):
@@ -157,7 +153,7 @@ def step(x):
     >>> y, y.requires_grad
     (Tensor([0., 0., 1.]), False)
     """
-    x = _tensor(x)
+    x = checks.tensor(x)
     dtype = x.dtype if x.dtype.kind == "f" else autograd.get_default_dtype()
     return Tensor((x.data > 0).astype(dtype))
 
@@ -197,7 +193,7 @@ def gelu(x, approximate="none"):
     Tensor([-0.15865525,  0.        ,  0.84134475])
     """
     checks.one_of(approximate, ("none", "tanh"), "approximate", "gelu")
-    x = _tensor(x)
+    x = checks.tensor(x)
     if approximate == "tanh":
         return x * 0.5 * (1 + ((x + x * x * x * 0.044715) * _SQRT_2_OVER_PI).tanh())
     return x * 0.5 * (1 + Erf.apply(x * (1 / math.sqrt(2))))
@@ -210,7 +206,7 @@ def silu(x):
     >>> nn.functional.silu([0.0, 1.0])
     Tensor([0.        , 0.73105858])
     """
-    x = _tensor(x)
+    x = checks.tensor(x)
     return x * x.sigmoid()
 
 
@@ -224,7 +220,7 @@ def softplus(x, beta=1.0, threshold=20.0):
     >>> nn.functional.softplus([0.0, 100.0])
     Tensor([  0.69314718, 100.        ])
     """
-    x = _tensor(x)
+    x = checks.tensor(x)
     scaled = x * beta
     linear = scaled > threshold
     safe = autograd.where(linear, 0.0, scaled)
@@ -243,5 +239,5 @@ def hardtanh(x, min_val=-1.0, max_val=1.0):
     """
     if min_val > max_val:
         raise ValueError(f"hardtanh: min_val ({min_val}) must not exceed max_val ({max_val})")
-    x = _tensor(x)
+    x = checks.tensor(x)
     return autograd.where(x > min_val, autograd.where(x < max_val, x, max_val), min_val)

@@ -19,9 +19,9 @@ from numbers import Integral, Real
 
 import numpy as np
 
-from autograd import get_default_dtype
+from autograd import Tensor, get_default_dtype
 
-__all__ = ["integer", "number", "float_dtype", "one_of", "reduction"]
+__all__ = ["integer", "number", "float_dtype", "one_of", "reduction", "tensor"]
 
 
 def integer(value, name, where, minimum=1):
@@ -67,3 +67,9 @@ def one_of(value, choices, name, where):
 def reduction(value, where):
     """A loss's ``reduction``: ``"mean"``, ``"sum"`` or ``"none"``."""
     return one_of(value, ("mean", "sum", "none"), "reduction", where)
+
+
+def tensor(value):
+    """An input as a Tensor: a Tensor as it is, anything else (a list, an array, a number)
+    wrapped, as the functions of ``nn.functional`` take it."""
+    return value if isinstance(value, Tensor) else Tensor(value)

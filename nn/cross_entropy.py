@@ -14,7 +14,6 @@ import numpy as np
 import autograd
 from autograd import Tensor
 from autograd.ops.arraylike import softmax as _softmax
-from autograd.program import is_tracing
 
 from . import checks
 
@@ -23,6 +22,7 @@ __all__ = ["CrossEntropy", "CrossEntropyGrad", "ClassCoefficients", "class_axis"
 
 
 def class_axis(input, where):
+    """The class axis of ``input``: 1 for (N, C, ...), 0 for (C,)."""
     if input.ndim == 0:
         raise ValueError(f"{where}: the input needs a class axis, got a 0-d tensor")
     return 1 if input.ndim >= 2 else 0
@@ -32,7 +32,7 @@ def class_target(input, target, where):
     """Check integer class targets against ``input`` (N, C, ...) or (C,): dtype and shape.
 
     Returns the labels as an int array and the class axis. Their values are checked where
-    they are used (:func:`counted`), so a traced program checks new labels too.
+    they are used (:func:`counted_mask`), so a traced program checks new labels too.
     """
     axis = class_axis(input, where)
     classes = input.shape[axis]
@@ -101,12 +101,12 @@ def smoothing_value(label_smoothing, where):
     return value
 
 
-def expand(values, axis):
+def _expand(values, axis):
     """Per-sample values (N, d1, ...) with a length-1 class axis inserted at ``axis``."""
     return values.reshape(values.shape[:axis] + (1,) + values.shape[axis:])  # cheaper than np.expand_dims
 
 
-def coefficients_of(labels, shape, axis, weight, ignore_index, smoothing, dtype):
+def _coefficients(labels, shape, axis, weight, ignore_index, smoothing, dtype):
     """The a[n, c] of l_n = sum_c a[n, c] (logsumexp(x_n) - x[n, c]), and the mean's divisor.
 
     a[n, c] = (1 - eps) w[y_n] 1(c = y_n) + (eps / C) w[c] for a counted sample, 0 for an
@@ -117,15 +117,15 @@ def coefficients_of(labels, shape, axis, weight, ignore_index, smoothing, dtype)
     valid = labels != ignore_index
     if weight is None and not smoothing:  # the plain loss: a = onehot(y), a bool array, N counted samples
         if valid.all():
-            return onehot(labels, shape, axis), float(max(labels.size, 1))
-        return onehot(np.where(valid, labels, 0), shape, axis) & expand(valid, axis), float(max(valid.sum(), 1))
+            return _onehot(labels, shape, axis), float(max(labels.size, 1))
+        return _onehot(np.where(valid, labels, 0), shape, axis) & _expand(valid, axis), float(max(valid.sum(), 1))
     safe = np.where(valid, labels, 0)
     counted = valid.astype(dtype) if weight is None else weight[safe] * valid
-    coefficients = onehot(safe, shape, axis) * expand(counted * (1 - smoothing), axis)
+    coefficients = _onehot(safe, shape, axis) * _expand(counted * (1 - smoothing), axis)
     if smoothing:
         per_class = np.ones(shape[axis], dtype=dtype) if weight is None else weight
         per_class = per_class.reshape((-1,) + (1,) * (len(shape) - axis - 1))
-        coefficients = coefficients + expand(valid, axis) * per_class * (smoothing / shape[axis])
+        coefficients = coefficients + _expand(valid, axis) * per_class * (smoothing / shape[axis])
     divisor = float(counted.sum())
     return coefficients, (divisor if divisor else 1.0)
 
@@ -140,7 +140,7 @@ class ClassCoefficients(autograd.Function):
 
     @staticmethod
     def compute(labels, shape, axis, reduction, ignore_index, weight, smoothing, dtype):
-        coefficients, divisor = coefficients_of(labels, shape, axis, weight, ignore_index, smoothing, dtype)
+        coefficients, divisor = _coefficients(labels, shape, axis, weight, ignore_index, smoothing, dtype)
         coefficients = coefficients.astype(dtype, copy=False)
         return coefficients / divisor if reduction == "mean" else coefficients
 
@@ -153,7 +153,7 @@ class ClassCoefficients(autograd.Function):
         return None
 
 
-def cross_entropy_arrays(x, labels, axis, reduction, ignore_index, weight, smoothing, keep_softmax=False):
+def _cross_entropy(x, labels, axis, reduction, ignore_index, weight, smoothing, keep_softmax=False):
     """The loss on arrays (after checking the labels' values), the softmax when asked, and
     whether the loss is the plain one (no class weights, no smoothing, every sample counted)."""
     valid = counted_mask(labels, x.shape[axis], ignore_index, "cross_entropy", x.shape)
@@ -166,7 +166,7 @@ def cross_entropy_arrays(x, labels, axis, reduction, ignore_index, weight, smoot
         losses = log_total.squeeze(axis) - shifted[pick_index(labels, axis)]
         divisor = float(max(labels.size, 1))
     else:
-        coefficients, divisor = coefficients_of(labels, x.shape, axis, weight, ignore_index, smoothing, x.dtype)
+        coefficients, divisor = _coefficients(labels, x.shape, axis, weight, ignore_index, smoothing, x.dtype)
         losses = np.add.reduce(coefficients * (log_total - shifted), axis=axis)
     if reduction != "none":
         losses = np.add.reduce(losses, axis=None)
@@ -186,11 +186,10 @@ class CrossEntropy(autograd.Function):
     dl_n/dx_n = (sum_c a[n, c]) softmax(x_n) - a[n, :], the lecture's ``dscores = p - onehot(y)``;
     the mean divides by sum_n w[y_n] (the number of counted samples without weights).
 
-    NOTE: fused for speed (one log-softmax, no index scatter in backward). The backward rule
-    uses operations arrays and Tensors share (``backward_on_arrays``) and computes the
-    coefficients again from the saved labels (:class:`ClassCoefficients`); on arrays it reuses
-    the softmax forward computed, on Tensors (create_graph, a trace) it computes the softmax
-    again from the saved logits, so it is a function of them and a traced program replays it.
+    NOTE: fused for speed (one log-softmax, no index scatter in backward). The backward is
+    :class:`CrossEntropyGrad`: on arrays its computation with the softmax forward kept, on
+    Tensors (create_graph, a trace) the op itself, which computes the softmax again from the
+    saved logits, so the gradient is a function of them and a traced program replays it.
     """
 
     backward_on_arrays = True
@@ -199,21 +198,21 @@ class CrossEntropy(autograd.Function):
     @staticmethod
     def compute(logits, labels, axis, reduction, ignore_index=-100, weight=None, label_smoothing=0.0):
         """The loss from arrays: what a traced program runs."""
-        return cross_entropy_arrays(logits, labels, axis, reduction, ignore_index, weight, label_smoothing)[0]
+        return _cross_entropy(logits, labels, axis, reduction, ignore_index, weight, label_smoothing)[0]
 
     @staticmethod
     def forward(ctx, logits, labels, axis, reduction, ignore_index=-100, weight=None, label_smoothing=0.0):
         labels_data = labels.data if isinstance(labels, Tensor) else labels
         needed = ctx.needs_input_grad[0]
-        loss, softmax, plain = cross_entropy_arrays(
+        loss, softmax, plain = _cross_entropy(
             logits.data, labels_data, axis, reduction, ignore_index, weight, label_smoothing, keep_softmax=needed
         )
         if needed:
             ctx.save_for_backward(logits, labels)
             ctx.softmax = softmax
-            # plain: dL/dx = (softmax - onehot(y)) / N, from the labels alone; a traced program
-            # must weigh whatever labels it is later given, so it always takes the general rule
-            ctx.plain = plain and not is_tracing()
+            # plain: dL/dx = (softmax - onehot(y)) / N, and the labels are checked: the backward
+            # on arrays takes the short path (a traced backward is on Tensors: it never does)
+            ctx.plain = plain
             ctx.options = dict(axis=axis, reduction=reduction, ignore_index=ignore_index, weight=weight,
                                smoothing=label_smoothing)  # fmt: skip
         return loss
@@ -231,13 +230,6 @@ class CrossEntropy(autograd.Function):
         if ctx.plain and grad.ndim == 0:  # the usual training loss: forward has checked the labels
             return _plain_grad(ctx.softmax, labels, axis, grad, options["reduction"]), None
         return CrossEntropyGrad.compute(logits, labels, grad, softmax=ctx.softmax, **options), None
-
-
-def _softmax_of(x, axis):
-    """softmax(x) along ``axis``, with the maximum subtracted first (no overflow)."""
-    p = np.exp(x - np.maximum.reduce(x, axis=axis, keepdims=True))
-    p /= np.add.reduce(p, axis=axis, keepdims=True)
-    return p
 
 
 def _plain_grad(p, labels, axis, grad, reduction):
@@ -274,7 +266,7 @@ class CrossEntropyGrad(autograd.Function):
     def compute(logits, labels, grad, axis, reduction, ignore_index, weight, smoothing, softmax=None):
         """dL/dx from arrays; ``softmax``: the softmax of these logits, if forward kept it (it is
         not changed)."""
-        p = _softmax_of(logits, axis) if softmax is None else softmax
+        p = _softmax(logits, axis) if softmax is None else softmax
         if weight is None and not smoothing and np.ndim(grad) == 0:
             if counted_mask(labels, p.shape[axis], ignore_index, "cross_entropy", p.shape) is None:
                 return _plain_grad(p, labels, axis, grad, reduction)
@@ -306,7 +298,7 @@ class CrossEntropyGrad(autograd.Function):
         return dx, None, dg
 
 
-def onehot(labels, shape, axis):
+def _onehot(labels, shape, axis):
     """onehot(y): a bool array of ``shape`` that is True where the class axis equals the label."""
     classes = np.arange(shape[axis]).reshape((-1,) + (1,) * (len(shape) - axis - 1))
-    return expand(labels, axis) == classes
+    return _expand(labels, axis) == classes

@@ -96,10 +96,6 @@ __all__ = [
 ]
 
 
-def _tensor(x):
-    return x if isinstance(x, Tensor) else Tensor(x)
-
-
 def _target(target, like):
     """A constant (a target, an input array) as a Tensor in ``like``'s float dtype."""
     if isinstance(target, Tensor):
@@ -120,7 +116,7 @@ def linear(x, weight, bias=None):
     >>> nn.functional.linear(autograd.Tensor([[1.0, 2.0]]), autograd.Tensor([[1.0, 1.0]]), autograd.Tensor([0.5]))
     Tensor([[3.5]])
     """
-    weight = _tensor(weight)
+    weight = checks.tensor(weight)
     x = _target(x, weight)  # an array input takes the layer's dtype, as Tensor operators do
     if weight.ndim != 2:
         raise ValueError(f"linear: the weight must be 2-d (out_features, in_features), got shape {weight.shape}")
@@ -148,7 +144,7 @@ def dropout(x, p=0.5, training=True, generator=None):
     """
     if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
         raise ValueError(f"dropout probability has to be between 0 and 1, got p={p!r}")
-    x = _tensor(x)
+    x = checks.tensor(x)
     if not training or p == 0:
         return x
     if p == 1:
@@ -193,7 +189,7 @@ def mse_loss(input, target, reduction="mean"):
     Tensor(5.)
     """
     checks.reduction(reduction, "mse_loss")
-    input = _tensor(input)
+    input = checks.tensor(input)
     target = _target(target, input)
     _same_shape(input, target, "mse_loss")
     return _reduce((input - target) ** 2, reduction)
@@ -207,7 +203,7 @@ def l1_loss(input, target, reduction="mean"):
     Tensor(2.)
     """
     checks.reduction(reduction, "l1_loss")
-    input = _tensor(input)
+    input = checks.tensor(input)
     target = _target(target, input)
     _same_shape(input, target, "l1_loss")
     return _reduce((input - target).abs(), reduction)
@@ -231,7 +227,7 @@ def binary_cross_entropy(input, target, reduction="mean"):
     Tensor(13.86294361)
     """
     checks.reduction(reduction, "binary_cross_entropy")
-    input = _tensor(input)
+    input = checks.tensor(input)
     target = _target(target, input)
     _same_shape(input, target, "binary_cross_entropy")
     if input.size and not (input.data.min() >= 0 and input.data.max() <= 1):
@@ -286,7 +282,7 @@ def binary_cross_entropy_with_logits(input, target, reduction="mean"):
     [0.6931, 0.0, 1000.0]
     """
     checks.reduction(reduction, "binary_cross_entropy_with_logits")
-    input = _tensor(input)
+    input = checks.tensor(input)
     target = _target(target, input)
     _same_shape(input, target, "binary_cross_entropy_with_logits")
     return _reduce(BCEWithLogits.apply(input, target), reduction)
@@ -318,7 +314,7 @@ def cross_entropy(input, target, reduction="mean", ignore_index=-100, weight=Non
     """
     checks.reduction(reduction, "cross_entropy")
     smoothing = smoothing_value(label_smoothing, "cross_entropy")
-    input = _tensor(input)
+    input = checks.tensor(input)
     raw_target = target.data if isinstance(target, Tensor) else np.asarray(target)
     weight = class_weights(weight, input, "cross_entropy")
     if raw_target.dtype.kind == "f" and raw_target.shape == input.shape and input.ndim >= 1:
@@ -353,7 +349,7 @@ def nll_loss(input, target, reduction="mean", ignore_index=-100, weight=None):
     0.2877
     """
     checks.reduction(reduction, "nll_loss")
-    input = _tensor(input)
+    input = checks.tensor(input)
     weight = class_weights(weight, input, "nll_loss")
     labels, axis = class_target(input, target, "nll_loss")
     valid = counted_mask(labels, input.shape[axis], ignore_index, "nll_loss", input.shape)
