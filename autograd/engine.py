@@ -249,11 +249,12 @@ def apply_chain_rule(roots, root_grads, retain_graph=False, create_graph=False, 
     step = None  # plain node._backprop, called directly: the hot path of every backward()
     if capture is not None or on_node is not None or on_step is not None:
         step = _watched(_backprop, capture, on_node, on_step)
-    if state.anomaly:
+    flags = state.__dict__  # this thread's switches: one thread-local lookup for all of them
+    if flags["anomaly"]:
         step = _checked(step or _backprop)
-    previous_mode, previous_arrays = state.enabled, state.arrays
-    state.enabled = create_graph
-    state.arrays = not create_graph and state.tracing is None
+    previous_mode, previous_arrays = flags["enabled"], flags["arrays"]
+    flags["enabled"] = create_graph
+    flags["arrays"] = not create_graph and flags["tracing"] is None
     # The graph holds no reference cycles, so the collector would find nothing to free here;
     # pausing it saves it from walking a large live graph while backward allocates gradients.
     collecting = gc.isenabled()
@@ -269,7 +270,7 @@ def apply_chain_rule(roots, root_grads, retain_graph=False, create_graph=False, 
                     known = grads.get(parent)
                     grads[parent] = parent_grad if known is None else known + parent_grad
     finally:
-        state.enabled, state.arrays = previous_mode, previous_arrays
+        flags["enabled"], flags["arrays"] = previous_mode, previous_arrays
         if collecting:
             gc.enable()
 

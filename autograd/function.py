@@ -31,15 +31,17 @@ __all__ = ["Function", "Node", "sum_to_shape", "register_tensor_type", "keep_val
 tensor_type = None
 _Tensor = None  # the same class, under the name the hot paths below use
 _make = None  # make(data, grad_fn=None): a Tensor around ``data`` as it is (no copy, no checks)
+_Saved = ()  # (Tensor, _SavedOutput): saved values that hold an array in .data
 _new = object.__new__
 _first = np.ndarray.item  # _first(array, 0): the fingerprint of an array (cheapest read of one element)
 
 
 def register_tensor_type(tensor_class, make):
     """Tell ``apply`` which class its results are and how to make one without copying."""
-    global tensor_type, _Tensor, _make
+    global tensor_type, _Tensor, _make, _Saved
     tensor_type = _Tensor = tensor_class
     _make = make
+    _Saved = (tensor_class, _SavedOutput)  # what a saved value's array is read from (.data)
 
 
 # Outputs with at most this many elements keep their value on their node (``out_value``).
@@ -124,7 +126,7 @@ class Node:
         "_inputs",  # the inputs, kept only when some are constants (see constant_inputs), else None
         "_partial",  # True when some input of apply needs no gradient
         # set only when forward saved something (see the version guard, below):
-        "_arrays",  # the saved values as backward on arrays reads them (a Tensor's array)
+        "_values",  # what saved_tensors gives a rule that runs on arrays (set by _backprop), else None
         "_guard",  # flat: per saved Tensor (or output), its place in _saved, its array, its first element then
         "_writes",  # how many writes note_write had seen when the values were saved
         "__dict__",  # ctx.anything = ... in a Function's forward, as in PyTorch
@@ -170,8 +172,12 @@ class Node:
                     "first backward() if you need to call it twice."
                 )
             return ()
-        if self.function.backward_on_arrays and _state.arrays:
-            return self._arrays  # made by apply: a saved Tensor's array, other values as they are
+        try:
+            values = self._values  # set by _backprop for its rule: the arrays, when it runs on arrays
+        except AttributeError:  # asked before any backward ran
+            values = None
+        if values is not None:
+            return values
         return self._unpack()
 
     @property
@@ -209,6 +215,9 @@ class Node:
     def _backprop(self, grad, retain_graph):
         function = self.function
         saved = self._saved
+        # plain arrays when no graph of the gradient is wanted; Tensors under create_graph, and
+        # while a trace records the rules' operations (autograd.trace): the driver says which
+        raw = function.backward_on_arrays and _state.arrays
         if saved:  # the version guard, inlined: one element read per saved Tensor
             guard = self._guard  # (place, array, first element) triples laid end to end
             for position in range(0, len(guard), 3):
@@ -217,11 +226,14 @@ class Node:
                     _raise_changed(self)
             if self._writes != _write_count:  # an engine writer wrote somewhere since this forward
                 _check_announced(self)
+            if not raw:
+                self._values = None  # saved_tensors makes Tensors of them
+            elif len(guard) == 3 * len(saved):  # the usual case: every saved value is a guarded array
+                self._values = guard[1::3]
+            else:  # a saved Tensor's array, other values as they are
+                self._values = tuple([value.data if isinstance(value, _Saved) else value for value in saved])
         elif saved is None:
             _ = self.saved_tensors  # raises the "second backward" error
-        # plain arrays when no graph of the gradient is wanted; Tensors under create_graph, and
-        # while a trace records the rules' operations (autograd.trace): the driver says which
-        raw = function.backward_on_arrays and _state.arrays
         if raw:
             if type(grad) is not np.ndarray and isinstance(grad, _Tensor):  # a Tensor seed
                 grad = grad.data
@@ -230,7 +242,7 @@ class Node:
         grads = function.backward(self, grad)
         if saved and not retain_graph:
             # free what forward saved; a node that saved nothing can run again, as in PyTorch
-            self._saved = self._arrays = self._guard = None
+            self._saved = self._guard = self._values = None
         if type(grads) is not tuple:
             grads = (grads,)
         parents = self._parents
@@ -269,18 +281,17 @@ class Node:
 
 
 # -- the version guard ----------------------------------------------------------------------
-# ``Function.apply`` stamps every node that saved values: ``node._arrays`` holds the array of
-# each saved Tensor and saved output (other values as they are), ``node._guard`` three entries
-# per guarded value (its place in ``node._saved``, its array, the array's first element) in
-# one flat tuple, and ``node._writes`` how many writes note_write had seen. (One flat tuple of
-# numbers and arrays because the garbage collector soon stops tracking it: with a tuple per
-# value, a graph of a million nodes made every collection during its forward pass measurably
-# slower.) Before its backward runs, the node
-# checks that each saved Tensor still holds that array (``t.data = ...`` rebinds it), that the
-# first element is the same (``t.data[...] = ...``, ``t.data -= lr * g``, a write through
-# ``t.numpy()``), and that no engine writer announced a write to the array since (optimiser
-# steps, ``nn.init``, ``load_state_dict``, see note_write). Otherwise backward would use values
-# the forward pass never saw, a silently wrong gradient: it raises instead, as PyTorch does for
+# ``Function.apply`` stamps every node that saved values: ``node._guard`` holds three entries
+# per saved Tensor and saved output (its place in ``node._saved``, its array, the array's first
+# element) in one flat tuple, and ``node._writes`` how many writes note_write had seen. (One
+# flat tuple of numbers and arrays because the garbage collector soon stops tracking it: with
+# a tuple per value, a graph of a million nodes made every collection during its forward pass
+# measurably slower.) Before its backward runs, the node checks that each saved Tensor still
+# holds that array (``t.data = ...`` rebinds it), that the first element is the same
+# (``t.data[...] = ...``, ``t.data -= lr * g``, a write through ``t.numpy()``), and that no
+# engine writer announced a write to the array since (optimiser steps, ``nn.init``,
+# ``load_state_dict``, see note_write). Otherwise backward would use values the forward pass
+# never saw, a silently wrong gradient: it raises instead, as PyTorch does for
 # its in-place operations. Arrays a Function saves that are no Tensor's data (masks it made)
 # are its own; an empty array cannot change, so it is not guarded.
 
@@ -425,10 +436,12 @@ class Function:
         Keyword ``options`` (an axis, a shape) go to ``forward`` too, but are settings, not
         inputs: ``backward`` returns gradients for the positional inputs only.
         """
-        state = _state
-        if state.tracer is not None:  # autograd.trace is recording: it applies the op and notes it
-            return state.tracer.apply(cls, inputs, options)
-        enabled = state.enabled
+        # this thread's switches (engine.state) as its dict: one thread-local lookup, where
+        # reading each switch from the thread-local object would cost one each
+        flags = _state.__dict__
+        if flags["tracer"] is not None:  # autograd.trace is recording: it applies the op and notes it
+            return flags["tracer"].apply(cls, inputs, options)
+        enabled = flags["enabled"]
         parents = None
         partial = has_constant = False
         if enabled:
@@ -453,11 +466,11 @@ class Function:
             ctx._saved = ()
             ctx._partial = partial
         if enabled and not cls.forward_on_arrays:
-            state.enabled = False  # forward's own Tensor operations are not part of the graph
+            flags["enabled"] = False  # forward's own Tensor operations are not part of the graph
             try:
                 result = cls.forward(ctx, *inputs, **options)
             finally:
-                state.enabled = True
+                flags["enabled"] = True
         else:
             result = cls.forward(ctx, *inputs, **options)
         data = result
@@ -479,11 +492,11 @@ class Function:
         node.out_dtype = data.dtype
         node.out_value = data if data.size <= _value_limit else None
         node._inputs = inputs if has_constant else None  # read only by those who ask for constant_inputs
-        node.tag = state.tag
+        node.tag = flags["tag"]
         saved = node._saved
         if saved:
-            # what backward on arrays will read, and the version guard's stamps (see _raise_changed)
-            arrays = []
+            # the version guard's stamps (see _raise_changed): per saved Tensor or output, its
+            # place in _saved, its array and the array's first element
             guard = ()
             output = None
             position = -1
@@ -493,24 +506,19 @@ class Function:
                     # keep the output's array, not the output Tensor (which refers to this node)
                     if output is None:
                         output = _SavedOutput(data)
-                    value = output
+                    node._saved = saved = saved[:position] + (output,) + saved[position + 1 :]
                     array = data
                 elif isinstance(value, _Tensor):
                     array = value.data
                 else:  # a number, or an array forward made for itself: nobody else writes to it
-                    arrays.append(value)
                     continue
-                arrays.append(array)
                 try:
                     guard += (position, array, _first(array, 0))
                 except IndexError:  # an empty array cannot change
                     pass
-            if output is not None:
-                node._saved = tuple([output if v is result or v is data else v for v in saved])
-            node._arrays = tuple(arrays)
             node._guard = guard
             node._writes = _write_count
-        if state.anomaly:
+        if flags["anomaly"]:
             node.creation_trace = "".join(traceback.format_stack()[:-2])
         return out
 
