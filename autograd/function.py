@@ -218,18 +218,32 @@ class Node:
         # plain arrays when no graph of the gradient is wanted; Tensors under create_graph, and
         # while a trace records the rules' operations (autograd.trace): the driver says which
         raw = function.backward_on_arrays and _state.arrays
-        if saved:  # the version guard, inlined: one element read per saved Tensor
+        if saved:  # the version guard (see below): one element read per saved Tensor
             guard = self._guard  # (place, array, first element) triples laid end to end
-            for position in range(0, len(guard), 3):
-                array = guard[position + 1]
-                if saved[guard[position]].data is not array or _first(array, 0) != guard[position + 2]:
+            size = len(guard)
+            # unrolled for one and two guarded values, most ops' case: this runs for every node
+            if size == 3:
+                p0, a0, f0 = guard
+                if saved[p0].data is not a0 or _first(a0, 0) != f0:
                     _raise_changed(self)
+                arrays = (a0,)
+            elif size == 6:
+                p0, a0, f0, p1, a1, f1 = guard
+                if saved[p0].data is not a0 or saved[p1].data is not a1 or _first(a0, 0) != f0 or _first(a1, 0) != f1:
+                    _raise_changed(self)
+                arrays = (a0, a1)
+            else:
+                for position in range(0, size, 3):
+                    array = guard[position + 1]
+                    if saved[guard[position]].data is not array or _first(array, 0) != guard[position + 2]:
+                        _raise_changed(self)
+                arrays = guard[1::3]
             if self._writes != _write_count:  # an engine writer wrote somewhere since this forward
                 _check_announced(self)
             if not raw:
                 self._values = None  # saved_tensors makes Tensors of them
-            elif len(guard) == 3 * len(saved):  # the usual case: every saved value is a guarded array
-                self._values = guard[1::3]
+            elif size == 3 * len(saved):  # the usual case: every saved value is a guarded array
+                self._values = arrays
             else:  # a saved Tensor's array, other values as they are
                 self._values = tuple([value.data if isinstance(value, _Saved) else value for value in saved])
         elif saved is None:
@@ -294,6 +308,31 @@ class Node:
 # never saw, a silently wrong gradient: it raises instead, as PyTorch does for
 # its in-place operations. Arrays a Function saves that are no Tensor's data (masks it made)
 # are its own; an empty array cannot change, so it is not guarded.
+
+
+def _stamp(node, saved, result, data):
+    """The version guard's entries for ``node``: per saved Tensor or output, its place in
+    ``saved``, its array and the array's first element. A saved output is kept as its array
+    (a _SavedOutput), not as the output Tensor, which refers to the node."""
+    guard = ()
+    output = None
+    position = -1
+    for value in saved:
+        position += 1
+        if value is result or value is data:
+            if output is None:
+                output = _SavedOutput(data)
+            node._saved = saved = saved[:position] + (output,) + saved[position + 1 :]
+            array = data
+        elif isinstance(value, _Tensor):
+            array = value.data
+        else:  # a number, or an array forward made for itself: nobody else writes to it
+            continue
+        try:
+            guard += (position, array, _first(array, 0))
+        except IndexError:  # an empty array cannot change
+            pass
+    return guard
 
 
 def _check_announced(node):
@@ -495,28 +534,28 @@ class Function:
         node.tag = flags["tag"]
         saved = node._saved
         if saved:
-            # the version guard's stamps (see _raise_changed): per saved Tensor or output, its
-            # place in _saved, its array and the array's first element
-            guard = ()
-            output = None
-            position = -1
-            for value in saved:
-                position += 1
-                if value is result or value is data:
-                    # keep the output's array, not the output Tensor (which refers to this node)
-                    if output is None:
-                        output = _SavedOutput(data)
-                    node._saved = saved = saved[:position] + (output,) + saved[position + 1 :]
-                    array = data
-                elif isinstance(value, _Tensor):
-                    array = value.data
-                else:  # a number, or an array forward made for itself: nobody else writes to it
-                    continue
+            # the version guard's stamps (see _raise_changed), unrolled for the two usual cases
+            guard = None
+            if len(saved) == 2:  # a binary op that saved its inputs (a Tensor, and a Tensor or a number)
+                v0, v1 = saved
+                if isinstance(v0, _Tensor) and v0 is not result:
+                    a0 = v0.data
+                    try:
+                        if isinstance(v1, _Tensor):
+                            if v1 is not result:
+                                a1 = v1.data
+                                guard = (0, a0, _first(a0, 0), 1, a1, _first(a1, 0))
+                        elif v1 is not data and v1 is not result:  # a number, or an array of forward's own: not guarded
+                            guard = (0, a0, _first(a0, 0))
+                    except IndexError:  # an empty array: the general case below
+                        pass
+            elif saved[0] is data and len(saved) == 1:  # an op that saved only its output
                 try:
-                    guard += (position, array, _first(array, 0))
-                except IndexError:  # an empty array cannot change
+                    guard = (0, data, _first(data, 0))
+                    node._saved = (_SavedOutput(data),)
+                except IndexError:
                     pass
-            node._guard = guard
+            node._guard = _stamp(node, saved, result, data) if guard is None else guard
             node._writes = _write_count
         if flags["anomaly"]:
             node.creation_trace = "".join(traceback.format_stack()[:-2])

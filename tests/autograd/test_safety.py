@@ -208,6 +208,66 @@ def test_backward_refuses_a_changed_output():
         y.backward()
 
 
+# What a Function's forward saved, as ``save(inputs, out)`` -> the saved values; each case
+# checks a different way the engine stamps and checks them (one value, two Tensors, a Tensor
+# and a number, three Tensors, the output with an input, an empty array among them).
+SAVES = {
+    "the output": lambda x, y, z, out: (out,),
+    "one input": lambda x, y, z, out: (x,),
+    "two inputs": lambda x, y, z, out: (x, y),
+    "an input and a number": lambda x, y, z, out: (x, 2.0),
+    "a number and an input": lambda x, y, z, out: (2.0, x),
+    "three inputs": lambda x, y, z, out: (x, y, z),
+    "an input and the output": lambda x, y, z, out: (y, out),
+    "an empty input and one that is not": lambda x, y, z, out: (z[:0], x),
+}
+
+
+def _saving(save, on_arrays):
+    """f(x, y, z) = x y z (elementwise), saving what ``save`` picks; backward reads every saved
+    value, so it must see the forward's values: df/dx = y z, df/dy = x z, df/dz = x y."""
+
+    class Product(autograd.Function):
+        backward_on_arrays = on_arrays
+
+        @staticmethod
+        def forward(ctx, x, y, z):
+            out = x.data * y.data * z.data
+            ctx.save_for_backward(*save(x, y, z, out))
+            ctx.inputs = (x.data.copy(), y.data.copy(), z.data.copy())
+            return out
+
+        @staticmethod
+        def backward(ctx, grad):
+            for value in ctx.saved_tensors:  # every saved value is readable, as an array or a Tensor
+                assert isinstance(value, (float, np.ndarray, Tensor)), type(value)
+            x, y, z = ctx.inputs
+            return grad * y * z, grad * x * z, grad * x * y
+
+    return Product
+
+
+@pytest.mark.parametrize("on_arrays", [True, False], ids=["on arrays", "on Tensors"])
+@pytest.mark.parametrize("saves", list(SAVES), ids=list(SAVES))
+def test_every_saved_value_is_guarded_whatever_forward_saved(saves, on_arrays):
+    Product = _saving(SAVES[saves], on_arrays)
+    values = ([1.0, 2.0], [3.0, 4.0], [5.0, 6.0])
+    inputs = [Tensor(v, requires_grad=True) for v in values]
+    Product.apply(*inputs).sum().backward()  # nothing changed: the gradients are right
+    x, y, z = (np.array(v) for v in values)
+    for t, expected in zip(inputs, (y * z, x * z, x * y)):
+        np.testing.assert_array_equal(t.grad.data, expected)
+    guarded = [position for position, value in enumerate(SAVES[saves](*inputs, "out"))
+               if isinstance(value, str) or (isinstance(value, Tensor) and value.data.size)]  # fmt: skip
+    for position in guarded:  # change each guarded value in turn: backward refuses
+        inputs = [Tensor(v, requires_grad=True) for v in values]
+        out = Product.apply(*inputs)
+        saved = SAVES[saves](*inputs, out)[position]
+        saved.data[0] = -1.0
+        with pytest.raises(RuntimeError, match=rf"Product backward: .*\(saved value {position}\)|its own output"):
+            out.sum().backward()
+
+
 def test_optimiser_step_and_load_state_dict_before_backward_are_caught():
     for change in ("step", "load"):
         model = nn.Linear(3, 2)
