@@ -14,6 +14,7 @@ import numpy as np
 import autograd
 from autograd import Tensor
 from autograd.ops.arraylike import softmax as _softmax
+from autograd.program.rules import register_pair
 
 from . import checks
 
@@ -201,6 +202,19 @@ class CrossEntropy(autograd.Function):
         return _cross_entropy(logits, labels, axis, reduction, ignore_index, weight, label_smoothing)[0]
 
     @staticmethod
+    def compute_with_grad(logits, labels, grad, axis, reduction, ignore_index=-100, weight=None, label_smoothing=0.0):
+        """The loss and its gradient ``CrossEntropyGrad.compute(logits, labels, grad, ...)`` from
+        one softmax and one check of the labels, as the eager backward has them: what a traced
+        program runs when it needs both (see ``_loss_and_grad``)."""
+        loss, softmax, plain = _cross_entropy(
+            logits, labels, axis, reduction, ignore_index, weight, label_smoothing, keep_softmax=True
+        )
+        if plain and np.ndim(grad) == 0:
+            return loss, _plain_grad(softmax, labels, axis, grad, reduction)
+        options = dict(ignore_index=ignore_index, weight=weight, smoothing=label_smoothing)
+        return loss, CrossEntropyGrad.compute(logits, labels, grad, axis, reduction, softmax=softmax, **options)
+
+    @staticmethod
     def forward(ctx, logits, labels, axis, reduction, ignore_index=-100, weight=None, label_smoothing=0.0):
         labels_data = labels.data if isinstance(labels, Tensor) else labels
         needed = ctx.needs_input_grad[0]
@@ -302,3 +316,26 @@ def _onehot(labels, shape, axis):
     """onehot(y): a bool array of ``shape`` that is True where the class axis equals the label."""
     classes = np.arange(shape[axis]).reshape((-1,) + (1,) * (len(shape) - axis - 1))
     return _expand(labels, axis) == classes
+
+
+def _loss_and_grad(loss, grad, src, ref):
+    """A program's CrossEntropy and a later CrossEntropyGrad of the same logits and labels, with
+    the same options, as one ``CrossEntropy.compute_with_grad`` (see ``autograd.program.rules.PAIRS``):
+    the replay of a training step then computes one softmax, as the eager step does."""
+    options, theirs = loss.options, grad.options
+    same = (
+        loss.args[0] is grad.args[0]
+        and loss.args[1] is grad.args[1]
+        and (options["axis"], options["reduction"]) == (theirs["axis"], theirs["reduction"])
+        and options.get("ignore_index", -100) == theirs["ignore_index"]
+        and options.get("label_smoothing", 0.0) == theirs["smoothing"]
+        and options.get("weight") is theirs["weight"]
+    )
+    if not same:
+        return None
+    settings = "".join(f", {key}={src(value)}" for key, value in options.items())
+    arrays = ", ".join(src(value) for value in (loss.args[0], loss.args[1], grad.args[2]))
+    return f"{ref(CrossEntropy)}.compute_with_grad({arrays}{settings})"
+
+
+register_pair(CrossEntropy, CrossEntropyGrad, _loss_and_grad)

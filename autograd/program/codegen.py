@@ -14,7 +14,7 @@ import numpy as np
 from ..engine import state
 from ..tensor import Tensor, make_tensor
 from .ir import Var
-from .rules import FRESH, IN_PLACE, RULES, in_place
+from .rules import FRESH, IN_PLACE, PAIRS, RULES, in_place
 
 __all__ = ["replay_forward", "generate", "build"]
 
@@ -130,34 +130,27 @@ def generate(program, standalone=False, name="program"):
         if var_name not in kept:
             dead_after.setdefault(position, []).append(var_name)
     reusable = _reusable(program.instructions, kept)
+
+    def ref(op):  # the name the code calls ``op`` by
+        if standalone:
+            imports.add(f"from {op.__module__} import {op.__name__}")
+            return op.__name__
+        return "replay_forward" if op is replay_forward else src.bind("op", op)
+
+    pairs = _pairs(program.instructions, src, ref)  # first position -> (second position, expression)
+    computed_early = {second for second, _ in pairs.values()}
     for position, instr in enumerate(program.instructions):
         out = instr.out.name
-        args = [src(a) for a in instr.args]
-        rule = RULES.get(instr.op)
-        target = _dying_operand(instr, position, reusable, last_use) if instr.op in IN_PLACE else None
-        if target is not None:  # write the result into an operand nothing reads afterwards
-            lines = [f"{out} = {in_place(instr, args, target)}"]
-        elif rule is not None:
-            lines = rule(instr, args, src, out)
-            lines = [f"{out} = {lines}"] if isinstance(lines, str) else lines
+        if position in computed_early:  # its result was computed with its pair's first op
+            lines = []
+        elif position in pairs:
+            second, expression = pairs[position]
+            other = program.instructions[second].out
+            lines = [f"{out}, {other.name} = {expression}  # {instr.out.type}, {other.type}"]
         else:
-            op_name = instr.op.__name__
-            if standalone:
-                imports.add(f"from {instr.op.__module__} import {op_name}")
-                op_ref = op_name
-            else:
-                op_ref = src.bind("op", instr.op)
-            options = "".join(f", {key}={src(value)}" for key, value in instr.options.items())
-            if getattr(instr.op, "compute", None) is not None:  # the op's own computation on arrays
-                lines = [f"{out} = {op_ref}.compute({', '.join(args)}{options})"]
-            else:  # the op's forward, handed Tensors where it was given Tensors
-                call_args = "".join(f", {a}" for a in args)
-                lines = [f"{out} = replay_forward({op_ref}, {instr.as_tensor!r}{call_args}{options})"]
-                if standalone:
-                    imports.add("from autograd.program.codegen import replay_forward")
-        comment = f"  # {instr.out.type}"
-        body.extend(lines[:-1])
-        body.append(lines[-1] + comment)
+            lines = _statements(instr, position, src, ref, reusable, last_use)
+            lines[-1] += f"  # {instr.out.type}"
+        body.extend(lines)
         temporaries = [line.split(" = ", 1)[0] for line in lines if line.startswith(f"{out}_")]
         dead = sorted(set(dead_after.get(position, [])) | set(temporaries))
         if out not in kept and out not in last_use:
@@ -181,6 +174,49 @@ def generate(program, standalone=False, name="program"):
     lines.append(f'    """{doc}"""')
     lines.extend("    " + line for line in body)
     return "\n".join(lines) + "\n", src.bindings
+
+
+def _statements(instr, position, src, ref, reusable, last_use):
+    """The code of one instruction, as lines: its rule, in place, or the op's own computation."""
+    out = instr.out.name
+    args = [src(a) for a in instr.args]
+    rule = RULES.get(instr.op)
+    target = _dying_operand(instr, position, reusable, last_use) if instr.op in IN_PLACE else None
+    if target is not None:  # write the result into an operand nothing reads afterwards
+        return [f"{out} = {in_place(instr, args, target)}"]
+    if rule is not None:
+        lines = rule(instr, args, src, out)
+        return [f"{out} = {lines}"] if isinstance(lines, str) else list(lines)
+    options = "".join(f", {key}={src(value)}" for key, value in instr.options.items())
+    if getattr(instr.op, "compute", None) is not None:  # the op's own computation on arrays
+        return [f"{out} = {ref(instr.op)}.compute({', '.join(args)}{options})"]
+    # the op's forward, handed Tensors where it was given Tensors
+    call_args = "".join(f", {a}" for a in args)
+    return [f"{out} = {ref(replay_forward)}({ref(instr.op)}, {instr.as_tensor!r}{call_args}{options})"]
+
+
+def _pairs(instructions, src, ref):
+    """The pairs of instructions (see ``rules.PAIRS``) computed in one statement at the first's
+    place: the second's arguments must all exist by then. Maps the first's position to the
+    second's and the statement's expression."""
+    if not PAIRS:
+        return {}
+    defined = {instr.out.name: position for position, instr in enumerate(instructions)}
+    pairs, taken = {}, set()
+    for second, instr in enumerate(instructions):
+        for first in range(second - 1, -1, -1):
+            earlier = instructions[first]
+            rule = PAIRS.get((earlier.op, instr.op))
+            if rule is None or first in pairs or first in taken:
+                continue
+            if any(defined.get(arg.name, -1) >= first for arg in instr.vars() if arg.kind == "op"):
+                continue  # an argument of the second is computed after the first
+            expression = rule(earlier, instr, src, ref)
+            if expression is not None:
+                pairs[first] = (second, expression)
+                taken.add(second)
+                break
+    return pairs
 
 
 def _reusable(instructions, kept):

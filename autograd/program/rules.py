@@ -29,7 +29,7 @@ from ..ops.reductions import normalise_axis
 from ..ops.scatter import ScatterAdd
 from .ir import Var
 
-__all__ = ["RULES", "IN_PLACE", "FRESH", "register", "unary", "binary"]
+__all__ = ["RULES", "IN_PLACE", "FRESH", "PAIRS", "register", "register_pair", "unary", "binary"]
 
 
 def _dtype(dtype):
@@ -248,3 +248,19 @@ def register(op, rule):
     """Give ``op`` a NumPy rule: ``rule(instr, args, src, out)`` returns the expression (or the
     statements) that compute ``out`` from the source text ``args`` of its inputs."""
     RULES[op] = rule
+
+
+# -- pairs ------------------------------------------------------------------------------------
+# Two ops that read the same arrays and that one call computes more cheaply together (a loss
+# and its gradient: one softmax and one check of the labels instead of two). A program whose
+# second op's arguments all exist when the first runs computes both there, in one statement.
+# ``PAIRS[(first, second)]`` is ``rule(first_instr, second_instr, src, ref)``: the expression
+# that gives the two results as a pair, or ``None`` when these two instructions cannot be
+# fused (other arguments, other options). ``src(value)`` is a value's source text, ``ref(op)``
+# the name the code may call ``op`` by.
+PAIRS = {}
+
+
+def register_pair(first, second, rule):
+    """Let a program compute ``first`` and a later ``second`` in one statement (see PAIRS)."""
+    PAIRS[(first, second)] = rule

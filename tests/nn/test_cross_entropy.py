@@ -123,6 +123,35 @@ def test_a_traced_step_recomputes_the_gradient_from_new_labels_and_logits():
         np.testing.assert_allclose(w.grad.data, eager_grad, rtol=1e-12, atol=1e-15)
 
 
+@settings(max_examples=30, deadline=None)
+@given(CASE)
+def test_a_program_computes_the_loss_and_its_gradient_in_one_call(case):
+    """With the loss's own seed, a traced step computes CrossEntropy and CrossEntropyGrad in one
+    call (one softmax); paired or not, the replay and the standalone source equal eager, to 1e-12."""
+    x, labels, grad, options = _inputs(case)
+    settings_ = dict(reduction=options["reduction"], weight=options["weight"], label_smoothing=options["smoothing"])
+    total = options["reduction"] == "none"  # then the program sums the losses first: no pair
+
+    def loss_of(t, y):
+        loss = F.cross_entropy(t, y, **settings_)
+        return loss.sum() if total else loss
+
+    program = autograd.trace(loss_of, Tensor(x), Tensor(labels), grad=True)
+    source = program.python_source()
+    if not total:  # (summed losses may still pair, when the sum's gradient is a constant)
+        assert "compute_with_grad" in source and "CrossEntropyGrad" not in source
+    assert source.count("compute_with_grad") + source.count("CrossEntropyGrad.compute") == 1
+    t = Tensor(x, requires_grad=True)
+    eager = loss_of(t, Tensor(labels))
+    eager.backward()
+    namespace = {}
+    exec(source, namespace)  # noqa: S102
+    for run in (program, namespace["program"]):
+        value, gradient = run(x, labels)
+        np.testing.assert_allclose(value, eager.data, rtol=1e-12)
+        np.testing.assert_allclose(gradient, t.grad.data, rtol=1e-12, atol=1e-15)
+
+
 def test_the_eager_backward_leaves_the_kept_softmax_alone_for_a_second_backward():
     x = Tensor(np.random.default_rng(3).standard_normal((4, 3)), requires_grad=True)
     loss = F.cross_entropy(x, [0, 1, 2, 1])
