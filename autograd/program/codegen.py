@@ -199,11 +199,12 @@ def _pairs(instructions, src, ref):
     """The pairs of instructions (see ``rules.PAIRS``) computed in one statement at the first's
     place: the second's arguments must all exist by then. Maps the first's position to the
     second's and the statement's expression."""
-    if not PAIRS:
-        return {}
+    seconds = {second for _, second in PAIRS}
     defined = {instr.out.name: position for position, instr in enumerate(instructions)}
     pairs, taken = {}, set()
     for second, instr in enumerate(instructions):
+        if instr.op not in seconds:  # (so the search is quadratic only in the pairs' second ops)
+            continue
         for first in range(second - 1, -1, -1):
             earlier = instructions[first]
             rule = PAIRS.get((earlier.op, instr.op))
