@@ -203,16 +203,23 @@ class CrossEntropy(autograd.Function):
 
     @staticmethod
     def compute_with_grad(logits, labels, grad, axis, reduction, ignore_index=-100, weight=None, label_smoothing=0.0):
-        """The loss and its gradient ``CrossEntropyGrad.compute(logits, labels, grad, ...)`` from
-        one softmax and one check of the labels, as the eager backward has them: what a traced
-        program runs when it needs both (see ``_loss_and_grad``)."""
+        """(L, g dL/dx) from arrays: the loss and ``CrossEntropyGrad.compute(logits, labels, grad,
+        ...)``, with g dL/dx = g (s softmax(x) - a), from one softmax and one check of the labels, as
+        the eager backward has them. What a traced program runs when it needs both (see
+        ``_loss_and_grad``).
+
+        >>> import numpy as np
+        >>> loss, dx = CrossEntropy.compute_with_grad(np.zeros((1, 2)), np.array([1]), np.array(1.0), axis=1,
+        ...                                           reduction="mean")
+        >>> round(float(loss), 4), dx  # log 2, and p - onehot(y)
+        (0.6931, array([[ 0.5, -0.5]]))
+        """
         loss, softmax, plain = _cross_entropy(
             logits, labels, axis, reduction, ignore_index, weight, label_smoothing, keep_softmax=True
         )
-        if plain and np.ndim(grad) == 0:
-            return loss, _plain_grad(softmax, labels, axis, grad, reduction)
-        options = dict(ignore_index=ignore_index, weight=weight, smoothing=label_smoothing)
-        return loss, CrossEntropyGrad.compute(logits, labels, grad, axis, reduction, softmax=softmax, **options)
+        options = dict(axis=axis, reduction=reduction, ignore_index=ignore_index, weight=weight,
+                       smoothing=label_smoothing)  # fmt: skip
+        return loss, _grad_from_softmax(logits, labels, grad, softmax, plain, options)
 
     @staticmethod
     def forward(ctx, logits, labels, axis, reduction, ignore_index=-100, weight=None, label_smoothing=0.0):
@@ -241,9 +248,16 @@ class CrossEntropy(autograd.Function):
         if isinstance(logits, Tensor):  # a graph of the gradient is wanted (create_graph, a trace)
             return CrossEntropyGrad.apply(logits, labels, grad, **options), None
         # on arrays: the same computation, with the softmax forward kept
-        if ctx.plain and grad.ndim == 0:  # the usual training loss: forward has checked the labels
-            return _plain_grad(ctx.softmax, labels, axis, grad, options["reduction"]), None
-        return CrossEntropyGrad.compute(logits, labels, grad, softmax=ctx.softmax, **options), None
+        return _grad_from_softmax(logits, labels, grad, ctx.softmax, ctx.plain, options), None
+
+
+def _grad_from_softmax(logits, labels, grad, softmax, plain, options):
+    """CrossEntropyGrad's result on arrays, given the softmax the loss's forward computed and
+    whether that loss was the plain one (its labels then checked already): the usual training
+    loss, plain with a 0-d gradient, takes the short path."""
+    if plain and np.ndim(grad) == 0:
+        return _plain_grad(softmax, labels, options["axis"], grad, options["reduction"])
+    return CrossEntropyGrad.compute(logits, labels, grad, softmax=softmax, **options)
 
 
 def _plain_grad(p, labels, axis, grad, reduction):
