@@ -218,8 +218,9 @@ class Node:
         # plain arrays when no graph of the gradient is wanted; Tensors under create_graph, and
         # while a trace records the rules' operations (autograd.trace): the driver says which
         raw = function.backward_on_arrays and _state.arrays
-        if saved:  # the version guard (see below): one element read per saved Tensor
-            guard = self._guard  # (place, array, first element) triples laid end to end
+        guard = self._guard if saved else None  # (apply sets it when forward saved something)
+        if guard is not None:  # the version guard (see below): one element read per saved Tensor
+            # (place, array, first element) triples laid end to end
             size = len(guard)
             # unrolled for one and two guarded values, most ops' case: this runs for every node
             if size == 3:
@@ -244,8 +245,12 @@ class Node:
                 self._values = None  # saved_tensors makes Tensors of them
             elif size == 3 * len(saved):  # the usual case: every saved value is a guarded array
                 self._values = arrays
+            elif size == 3 and len(saved) == 2 and p0 == 1:  # a Tensor after a number or None (w in 2 * w)
+                self._values = (saved[0], a0)
             else:  # a saved Tensor's array, other values as they are
                 self._values = tuple([value.data if isinstance(value, _Saved) else value for value in saved])
+        elif saved:  # nothing saved can change: numbers, arrays of forward's own (x * 2 keeps only the 2)
+            self._values = saved if raw else None
         elif saved is None:
             _ = self.saved_tensors  # raises the "second backward" error
         if raw:
@@ -307,14 +312,16 @@ class Node:
 # ``load_state_dict``, see note_write). Otherwise backward would use values the forward pass
 # never saw, a silently wrong gradient: it raises instead, as PyTorch does for
 # its in-place operations. Arrays a Function saves that are no Tensor's data (masks it made)
-# are its own; an empty array cannot change, so it is not guarded.
+# are its own; an empty array cannot change, so it is not guarded. A node that saved only
+# numbers and arrays of its own has no guard (``_guard`` is None): ``x * 2`` keeps only the 2.
 
 
 def _stamp(node, saved, result, data):
     """The version guard's entries for ``node``: per saved Tensor or output, its place in
-    ``saved``, its array and the array's first element. A saved output is kept as its array
-    (a _SavedOutput), not as the output Tensor, which refers to the node."""
-    guard = ()
+    ``saved``, its array and the array's first element; None when forward saved neither (only
+    numbers and arrays of its own). A saved output is kept as its array (a _SavedOutput), not
+    as the output Tensor, which refers to the node."""
+    guard = None
     output = None
     position = -1
     for value in saved:
@@ -328,6 +335,8 @@ def _stamp(node, saved, result, data):
             array = value.data
         else:  # a number, or an array forward made for itself: nobody else writes to it
             continue
+        if guard is None:
+            guard = ()
         try:
             guard += (position, array, _first(array, 0))
         except IndexError:  # an empty array cannot change
@@ -534,28 +543,37 @@ class Function:
         node.tag = flags["tag"]
         saved = node._saved
         if saved:
-            # the version guard's stamps (see _raise_changed), unrolled for the two usual cases
-            guard = None
-            if len(saved) == 2:  # a binary op that saved its inputs (a Tensor, and a Tensor or a number)
+            # the version guard's stamps (see _raise_changed), written out for the usual cases;
+            # None when nothing saved can change, False until stamped
+            guard = False
+            if len(saved) == 2:  # a binary op that saved its inputs (Tensors, numbers, or None for one)
                 v0, v1 = saved
-                if isinstance(v0, _Tensor) and v0 is not result:
-                    a0 = v0.data
-                    try:
+                try:
+                    if isinstance(v0, _Tensor):
+                        if v0 is not result:
+                            a0 = v0.data
+                            if isinstance(v1, _Tensor):
+                                if v1 is not result:
+                                    a1 = v1.data
+                                    guard = (0, a0, _first(a0, 0), 1, a1, _first(a1, 0))
+                            elif v1 is not data and v1 is not result:  # a number, an array of forward's own
+                                guard = (0, a0, _first(a0, 0))
+                    elif v0 is not data and v0 is not result:  # a number, None, an array of forward's own
                         if isinstance(v1, _Tensor):
                             if v1 is not result:
                                 a1 = v1.data
-                                guard = (0, a0, _first(a0, 0), 1, a1, _first(a1, 0))
-                        elif v1 is not data and v1 is not result:  # a number, or an array of forward's own: not guarded
-                            guard = (0, a0, _first(a0, 0))
-                    except IndexError:  # an empty array: the general case below
-                        pass
+                                guard = (1, a1, _first(a1, 0))
+                        elif v1 is not data and v1 is not result:
+                            guard = None  # nothing to guard (x * 2 keeps only the 2)
+                except IndexError:  # an empty array: the general case below
+                    pass
             elif saved[0] is data and len(saved) == 1:  # an op that saved only its output
                 try:
                     guard = (0, data, _first(data, 0))
                     node._saved = (_SavedOutput(data),)
                 except IndexError:
                     pass
-            node._guard = _stamp(node, saved, result, data) if guard is None else guard
+            node._guard = _stamp(node, saved, result, data) if guard is False else guard
             node._writes = _write_count
         if flags["anomaly"]:
             node.creation_trace = "".join(traceback.format_stack()[:-2])

@@ -83,7 +83,13 @@ class Mul(Op):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        # keep only what the wanted gradients read (df/da reads b, df/db reads a), as PyTorch
+        # does: ``x * 2`` then holds no input alive for backward, and nothing needs guarding
+        if type(b) is float:  # the usual constant: no gradient for b, so a is never read
+            ctx.save_for_backward(None, b)
+        else:
+            need_a, need_b = ctx.needs_input_grad
+            ctx.save_for_backward(a if need_b else None, b if need_a else None)
         return elementwise(np.multiply, "mul", a, b)
 
     @staticmethod

@@ -163,7 +163,7 @@ def test_indexing_with_an_empty_list():
 
 # -- values changed under a live graph --------------------------------------------------------
 def _graph():
-    x = Tensor([1.0, 2.0, 3.0])
+    x = Tensor([1.0, 2.0, 3.0], requires_grad=True)  # x's gradient is w, so Mul saves w
     w = Tensor([0.5, -1.0, 2.0], requires_grad=True)
     return w, (x * w).sum()
 
@@ -192,6 +192,24 @@ def test_backward_refuses_a_saved_value_changed_after_forward(change):
     assert w.grad is None
 
 
+@pytest.mark.parametrize("change", list(CHANGES), ids=list(CHANGES))
+def test_a_value_no_wanted_gradient_reads_is_not_saved_and_may_change(change):
+    # d(sum(x * w))/dw = x: with x constant, Mul keeps x alone (as PyTorch's MulBackward), so
+    # changing w after the forward pass changes nothing backward computes
+    x = Tensor([1.0, 2.0, 3.0])
+    w = Tensor([0.5, -1.0, 2.0], requires_grad=True)
+    product = x * w
+    y = product.sum()
+    assert product.grad_fn.saved_tensors[1] is None  # w itself is not kept
+    CHANGES[change](w)
+    y.backward()
+    np.testing.assert_array_equal(w.grad.data, [1.0, 2.0, 3.0])
+    y = (x * w).sum()
+    x.data[...] = 8.0  # but x, which the gradient reads, is kept and guarded
+    with pytest.raises(RuntimeError, match=r"Mul backward: a leaf tensor .* has changed"):
+        y.backward()
+
+
 def test_backward_refuses_a_changed_output():
     x = Tensor([1.0, 2.0], requires_grad=True)
     e = x.exp()  # Exp saves its own output
@@ -210,7 +228,8 @@ def test_backward_refuses_a_changed_output():
 
 # What a Function's forward saved, as ``save(inputs, out)`` -> the saved values; each case
 # checks a different way the engine stamps and checks them (one value, two Tensors, a Tensor
-# and a number, three Tensors, the output with an input, an empty array among them).
+# and a number, three Tensors, the output with an input, an empty array among them, None for
+# a value no wanted gradient reads).
 SAVES = {
     "the output": lambda x, y, z, out: (out,),
     "one input": lambda x, y, z, out: (x,),
@@ -220,6 +239,9 @@ SAVES = {
     "three inputs": lambda x, y, z, out: (x, y, z),
     "an input and the output": lambda x, y, z, out: (y, out),
     "an empty input and one that is not": lambda x, y, z, out: (z[:0], x),
+    "nothing and an input": lambda x, y, z, out: (None, x),  # Mul keeps one of its inputs so
+    "a number and nothing": lambda x, y, z, out: (2.0, None),  # and x * 2 only the 2
+    "a number and the output": lambda x, y, z, out: (2.0, out),
 }
 
 
@@ -240,7 +262,7 @@ def _saving(save, on_arrays):
         @staticmethod
         def backward(ctx, grad):
             for value in ctx.saved_tensors:  # every saved value is readable, as an array or a Tensor
-                assert isinstance(value, (float, np.ndarray, Tensor)), type(value)
+                assert value is None or isinstance(value, (float, np.ndarray, Tensor)), type(value)
             x, y, z = ctx.inputs
             return grad * y * z, grad * x * z, grad * x * y
 
