@@ -245,7 +245,7 @@ class Node:
                 self._values = None  # saved_tensors makes Tensors of them
             elif size == 3 * len(saved):  # the usual case: every saved value is a guarded array
                 self._values = arrays
-            elif size == 3 and len(saved) == 2 and p0 == 1:  # a Tensor after a number or None (w in 2 * w)
+            elif size == 3 and len(saved) == 2 and p0 == 1:  # (None, c) from x * c, (2, out) from x / 2
                 self._values = (saved[0], a0)
             else:  # a saved Tensor's array, other values as they are
                 self._values = tuple([value.data if isinstance(value, _Saved) else value for value in saved])
@@ -548,25 +548,23 @@ class Function:
             guard = False
             if len(saved) == 2:  # a binary op that saved its inputs (Tensors, numbers, or None for one)
                 v0, v1 = saved
-                try:
-                    if isinstance(v0, _Tensor):
-                        if v0 is not result:
+                # the output among them goes to the general case (_stamp), which keeps its array
+                if v0 is not result and v1 is not result and v0 is not data and v1 is not data:
+                    try:
+                        if isinstance(v0, _Tensor):
                             a0 = v0.data
                             if isinstance(v1, _Tensor):
-                                if v1 is not result:
-                                    a1 = v1.data
-                                    guard = (0, a0, _first(a0, 0), 1, a1, _first(a1, 0))
-                            elif v1 is not data and v1 is not result:  # a number, an array of forward's own
-                                guard = (0, a0, _first(a0, 0))
-                    elif v0 is not data and v0 is not result:  # a number, None, an array of forward's own
-                        if isinstance(v1, _Tensor):
-                            if v1 is not result:
                                 a1 = v1.data
-                                guard = (1, a1, _first(a1, 0))
-                        elif v1 is not data and v1 is not result:
+                                guard = (0, a0, _first(a0, 0), 1, a1, _first(a1, 0))
+                            else:  # a number, None, or an array of forward's own: not guarded
+                                guard = (0, a0, _first(a0, 0))
+                        elif isinstance(v1, _Tensor):
+                            a1 = v1.data
+                            guard = (1, a1, _first(a1, 0))
+                        else:
                             guard = None  # nothing to guard (x * 2 keeps only the 2)
-                except IndexError:  # an empty array: the general case below
-                    pass
+                    except IndexError:  # an empty array: the general case below
+                        pass
             elif saved[0] is data and len(saved) == 1:  # an op that saved only its output
                 try:
                     guard = (0, data, _first(data, 0))
